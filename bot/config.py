@@ -1,0 +1,105 @@
+"""Settings, read once from the environment (and `.env`) into a frozen dataclass."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "fandex.sqlite3"
+DEFAULT_DATASET_PATH = PROJECT_ROOT / "data" / "heartstopper.toml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed. The message is one line naming it and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str
+    database_path: Path = DEFAULT_DATABASE_PATH
+    dataset_path: Path = DEFAULT_DATASET_PATH
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    def __repr__(self) -> str:  # never let the token reach a log line
+        return (
+            f"Settings(token=<hidden>, database_path={self.database_path!s}, dataset_path={self.dataset_path!s}, "
+            f"dev_guild_id={self.dev_guild_id}, log_level={self.log_level}, api_base={self.api_base}, "
+            f"gateway_url={self.gateway_url})"
+        )
+
+
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], example: str) -> str | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ConfigError(f"{name} must be a {'/'.join(schemes)} URL such as {example}; got {value!r}.")
+    return value.rstrip("/")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
+    """Read settings from `env` (default: the process environment after loading `.env`)."""
+    if env is None:
+        load_dotenv(PROJECT_ROOT / ".env")
+        env = os.environ
+
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if require_token and not token:
+        raise ConfigError(
+            "DISCORD_TOKEN is not set: copy .env.example to .env and paste your bot token "
+            "(Developer Portal > your application > Bot > Reset Token)."
+        )
+    if token and any(ch.isspace() for ch in token):
+        raise ConfigError("DISCORD_TOKEN contains spaces: paste the token alone, without 'Bot ' or quotes.")
+
+    dev_guild_raw = env.get("DEV_GUILD_ID", "").strip()
+    dev_guild_id: int | None = None
+    if dev_guild_raw:
+        if not dev_guild_raw.isdigit() or int(dev_guild_raw) <= 0:
+            raise ConfigError(
+                f"DEV_GUILD_ID must be a server ID (digits only, right-click the server > Copy Server ID); "
+                f"got {dev_guild_raw!r}."
+            )
+        dev_guild_id = int(dev_guild_raw)
+
+    log_level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {log_level!r}.")
+
+    return Settings(
+        token=token,
+        database_path=_path(env, "DATABASE_PATH", DEFAULT_DATABASE_PATH),
+        dataset_path=_path(env, "DATASET", DEFAULT_DATASET_PATH),
+        dev_guild_id=dev_guild_id,
+        log_level=log_level,
+        api_base=_url(env, "DISCORD_API_BASE", ("http", "https"), "http://127.0.0.1:8080/api/v10"),
+        gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws", "wss"), "ws://127.0.0.1:8080/gateway"),
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )

@@ -1,0 +1,133 @@
+"""User-facing errors, the tree-level error handler and the private-reply helper."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+log = logging.getLogger(__name__)
+
+ChoiceT = TypeVar("ChoiceT", str, int, float)
+
+
+class FandexError(Exception):
+    """Something the user can fix or should know; its message is shown to them privately."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(FandexError):
+    """The thing asked for is not in the dataset or the server's settings."""
+
+
+class InvalidOptionError(FandexError):
+    """An option value is malformed or out of range."""
+
+
+class PermissionDeniedError(FandexError):
+    """The member may not use this command here."""
+
+
+class StorageError(FandexError):
+    """The settings database could not be written; nothing was changed."""
+
+
+def _reply_kwargs(content: str | None, embed: discord.Embed | None) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
+    if content is not None:
+        kwargs["content"] = content[:2000]
+    if embed is not None:
+        kwargs["embed"] = embed
+    return kwargs
+
+
+async def send_private(
+    interaction: discord.Interaction[FandexBot],
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+) -> None:
+    """Reply privately, whether or not the interaction was already answered or deferred."""
+    kwargs = _reply_kwargs(content, embed)
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def _describe_check_failure(error: app_commands.CheckFailure) -> str:
+    if isinstance(error, app_commands.MissingPermissions):
+        names = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"You need the **{names}** permission to use this command."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        names = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"I need the **{names}** permission here to do that."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works inside a server."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    return "You can't use this command here."
+
+
+class FandexTree(app_commands.CommandTree["FandexBot"]):
+    """Command tree whose one error handler turns known errors into private replies."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[FandexBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        cause: BaseException = error
+        if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+            cause = error.__cause__ or error
+
+        if isinstance(cause, FandexError):
+            message = cause.message
+        elif isinstance(error, app_commands.TransformerError):
+            message = "That value doesn't fit this option. Pick a suggestion or check the format."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = _describe_check_failure(error)
+        elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            message = "This command has changed since your app loaded it. Please try again in a minute."
+        else:
+            reference = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "Unhandled error in /%s (ref %s, guild %s)",
+                command,
+                reference,
+                interaction.guild_id,
+                exc_info=cause,
+            )
+            message = f"Something went wrong on our side. If it keeps happening, tell the bot's admins: ref `{reference}`."
+
+        try:
+            await send_private(interaction, message)
+        except discord.HTTPException:
+            log.warning("Could not deliver an error reply for interaction %s", interaction.id, exc_info=True)
+
+
+AutocompleteFunc = Callable[..., Awaitable[list[app_commands.Choice[ChoiceT]]]]
+
+
+def safe_autocomplete(func: AutocompleteFunc[ChoiceT]) -> AutocompleteFunc[ChoiceT]:
+    """Autocomplete must always answer: on an unexpected error, log it and offer no suggestions."""
+
+    @functools.wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> list[app_commands.Choice[ChoiceT]]:
+        try:
+            return (await func(*args, **kwargs))[:25]
+        except Exception:
+            log.exception("Autocomplete %s failed", func.__qualname__)
+            return []
+
+    return wrapper

@@ -1,0 +1,88 @@
+"""Per-server settings: the dataclass and the only code that reads or writes `guild_settings`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import aiosqlite
+
+from bot.clock import Clock
+from bot.database import transaction
+
+Reminder = Literal["none", "1d", "1w"]
+REMINDERS: tuple[Reminder, ...] = ("none", "1d", "1w")
+
+# Sentinel so `update()` can tell "leave as is" from "set to NULL".
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    spoiler_season: int | None = None
+    spoiler_volume: int | None = None
+    timezone: str = "UTC"
+    announce_channel_id: int | None = None
+    announce_role_id: int | None = None
+    reminder: Reminder = "none"
+    announce_error: str | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def has_spoiler_limit(self) -> bool:
+        return self.spoiler_season is not None or self.spoiler_volume is not None
+
+
+_COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
+_WRITABLE = frozenset(_COLUMNS) - {"guild_id", "updated_at"}
+
+
+def _from_row(row: aiosqlite.Row) -> GuildSettings:
+    values = dict(zip(_COLUMNS, row, strict=True))
+    values["updated_at"] = datetime.fromisoformat(values["updated_at"]) if values["updated_at"] else None
+    return GuildSettings(**values)
+
+
+class GuildSettingsRepository:
+    def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        """The server's settings, or the defaults when it never changed any."""
+        async with self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _from_row(row) if row else GuildSettings(guild_id=guild_id)
+
+    async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
+        """Change some settings in one transaction and return the settings as stored."""
+        unknown = set(changes) - _WRITABLE
+        if unknown:
+            raise TypeError(f"Unknown guild setting(s): {', '.join(sorted(unknown))}")
+        if not changes:
+            return await self.get(guild_id)
+        now = self._clock.now().isoformat()
+        names = sorted(changes)
+        columns = ", ".join(["guild_id", *names, "updated_at"])
+        placeholders = ", ".join("?" for _ in range(len(names) + 2))
+        assignments = ", ".join(f"{name} = excluded.{name}" for name in [*names, "updated_at"])
+        async with transaction(self._db) as db:
+            await db.execute(
+                f"INSERT INTO guild_settings ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT(guild_id) DO UPDATE SET {assignments}",
+                (guild_id, *(changes[name] for name in names), now),
+            )
+        return await self.get(guild_id)
+
+    async def with_announcements(self) -> list[GuildSettings]:
+        """Every server with an announcement channel configured."""
+        async with self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE announce_channel_id IS NOT NULL"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_from_row(row) for row in rows]

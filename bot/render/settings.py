@@ -1,0 +1,46 @@
+"""The /config answers."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.guild_settings import GuildSettings
+from bot.render.common import BRAND_COLOUR, fit_embed, timestamp, truncate
+
+REMINDER_LABELS = {"none": "no reminder", "1d": "1 day before", "1w": "1 week before"}
+
+
+def spoiler_limit_text(settings: GuildSettings) -> str:
+    if not settings.has_spoiler_limit:
+        return "None: everything is shown plainly."
+    parts = []
+    if settings.spoiler_season is not None:
+        parts.append(f"up to Season {settings.spoiler_season}" if settings.spoiler_season else "no seasons")
+    if settings.spoiler_volume is not None:
+        parts.append(f"up to Volume {settings.spoiler_volume}" if settings.spoiler_volume else "no volumes")
+    return "Caught up " + " and ".join(parts) + "; anything later is hidden behind spoiler tags."
+
+
+def announcements_text(settings: GuildSettings) -> str:
+    if settings.announce_channel_id is None:
+        return "Off."
+    text = f"In <#{settings.announce_channel_id}>"
+    text += f", pinging <@&{settings.announce_role_id}>" if settings.announce_role_id else ", no ping"
+    text += f"; {REMINDER_LABELS.get(settings.reminder, settings.reminder)}."
+    return text
+
+
+def settings_embed(settings: GuildSettings, *, guild_name: str, extra_fields: list[tuple[str, str]] | None = None) -> discord.Embed:
+    embed = discord.Embed(title=truncate(f"Fandex settings for {guild_name}", 256), colour=BRAND_COLOUR)
+    embed.add_field(name="Spoiler limit", value=spoiler_limit_text(settings), inline=False)
+    embed.add_field(name="Time zone", value=settings.timezone, inline=True)
+    embed.add_field(name="Release-day announcements", value=announcements_text(settings), inline=False)
+    if settings.announce_error:
+        embed.add_field(name="⚠️ Last announcement problem", value=truncate(settings.announce_error, 1024), inline=False)
+    for name, value in extra_fields or []:
+        embed.add_field(name=name, value=value, inline=False)
+    if settings.updated_at:
+        embed.add_field(name="Last changed", value=timestamp(settings.updated_at, "f"), inline=True)
+    else:
+        embed.set_footer(text="Defaults: nothing has been changed in this server yet.")
+    return fit_embed(embed)

@@ -1,0 +1,64 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE_PATH, PROJECT_ROOT, ConfigError, load_settings
+
+
+def test_defaults_with_only_a_token() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "abc.def.ghi"})
+    assert settings.token == "abc.def.ghi"
+    assert settings.database_path == DEFAULT_DATABASE_PATH
+    assert settings.dev_guild_id is None
+    assert settings.api_base is None and settings.gateway_url is None
+    assert settings.log_level == "INFO"
+
+
+def test_missing_token_names_the_setting() -> None:
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN is not set"):
+        load_settings({})
+
+
+def test_token_is_optional_for_offline_tools() -> None:
+    assert load_settings({}, require_token=False).token == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEV_GUILD_ID", "my server", "DEV_GUILD_ID must be a server ID"),
+        ("DEV_GUILD_ID", "-5", "DEV_GUILD_ID must be a server ID"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+        ("DISCORD_API_BASE", "discord.com/api", "DISCORD_API_BASE must be a http/https URL"),
+        ("DISCORD_GATEWAY_URL", "http://127.0.0.1/gw", "DISCORD_GATEWAY_URL must be a ws/wss URL"),
+    ],
+)
+def test_malformed_settings_are_named(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings({"DISCORD_TOKEN": "t", name: value})
+    assert "\n" not in str(caught.value)
+
+
+def test_paths_and_urls() -> None:
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": "t",
+            "DATABASE_PATH": "state/x.sqlite3",
+            "DATASET": "/tmp/other.toml",
+            "DEV_GUILD_ID": "123",
+            "DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10/",
+            "DISCORD_GATEWAY_URL": "ws://127.0.0.1:8080/gateway",
+            "LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.database_path == PROJECT_ROOT / "state" / "x.sqlite3"
+    assert settings.dataset_path == Path("/tmp/other.toml")
+    assert settings.dev_guild_id == 123
+    assert settings.api_base == "http://127.0.0.1:8080/api/v10"
+    assert settings.gateway_url == "ws://127.0.0.1:8080/gateway"
+    assert settings.log_level == "DEBUG"
+
+
+def test_repr_hides_the_token() -> None:
+    settings = load_settings({"DISCORD_TOKEN": "super-secret-token"})
+    assert "super-secret-token" not in repr(settings)
