@@ -1,0 +1,876 @@
+"""The dataset model (frozen dataclasses) and the parser/validator for its TOML source.
+
+The source file is edited by hand, so `parse_dataset` checks everything and reports every
+problem at once, one line each, naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
+
+Precision = Literal["time", "day", "month", "year", "unknown"]
+Status = Literal["confirmed", "announced", "rumoured"]
+
+PRECISIONS: tuple[str, ...] = ("time", "day", "month", "year", "unknown")
+STATUSES: tuple[str, ...] = ("confirmed", "announced", "rumoured")
+WORK_KINDS: tuple[str, ...] = ("graphic novel", "novella", "novel", "companion")
+PRODUCTION_KINDS: tuple[str, ...] = ("season", "film")
+CHARACTER_GROUPS: tuple[str, ...] = ("main", "recurring", "guest")
+FILM_STATUSES: tuple[str, ...] = ("confirmed", "unverified")
+EVENT_KINDS: tuple[str, ...] = ("book", "season", "film", "news")
+FILM_SPOILER_SEASON = 4
+
+# Bump when the model or its stored form changes: the hash then differs, so every database rebuilds
+# its copy even though the source file did not change.
+MODEL_VERSION = 1
+
+
+def source_hash(data: bytes) -> str:
+    """The hash a built database is keyed by: the source bytes plus the model version."""
+    return hashlib.sha256(b"fandex-dataset-model-%d\n" % MODEL_VERSION + data).hexdigest()
+
+
+_MONTHS = tuple(calendar.month_name)
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}) (\S+))?)?)?$")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOML_LINE_RE = re.compile(r"at line (\d+)")
+
+
+class DatasetError(Exception):
+    """The dataset source is unreadable or invalid. `problems` holds one line per problem."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known only to some precision. Never holds a part the source does not give."""
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+    time: time | None = None
+    tz: str | None = None
+    precision: Precision = "unknown"
+
+    def __post_init__(self) -> None:
+        # Derive the precision from the parts so PartialDate(2019, 2) means "February 2019".
+        if self.year is None:
+            derived: Precision = "unknown"
+        elif self.month is None:
+            derived = "year"
+        elif self.day is None:
+            derived = "month"
+        elif self.time is None:
+            derived = "day"
+        else:
+            derived = "time"
+        object.__setattr__(self, "precision", derived)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse "YYYY", "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM Area/City" or "unknown"."""
+        if not isinstance(text, str):
+            raise ValueError(f"expected a date string, got {type(text).__name__}")
+        if text == "unknown":
+            return cls(None)
+        match = _DATE_RE.match(text)
+        if match is None:
+            raise ValueError(
+                f"{text!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, "
+                '"YYYY-MM-DDTHH:MM Area/City" or "unknown"'
+            )
+        year_s, month_s, day_s, hour_s, minute_s, tz = match.groups()
+        year = int(year_s)
+        month = day = None
+        at: time | None = None
+        if month_s is not None:
+            month = int(month_s)
+            if not 1 <= month <= 12:
+                raise ValueError(f"{text!r}: month {month} is not between 01 and 12")
+        if day_s is not None:
+            assert month is not None
+            day = int(day_s)
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"{text!r}: {_MONTHS[month]} {year} has no day {day} (it has {last} days)")
+        if hour_s is not None:
+            hour, minute = int(hour_s), int(minute_s)
+            if hour > 23 or minute > 59:
+                raise ValueError(f"{text!r}: {hour_s}:{minute_s} is not a time of day")
+            at = time(hour, minute)
+            _zone(tz, text)
+        return cls(year, month, day, at, tz)
+
+    def iso(self) -> str:
+        """The source form back (parse(d.iso()) == d)."""
+        if self.year is None:
+            return "unknown"
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        if self.time is not None:
+            text += f"T{self.time:%H:%M} {self.tz}"
+        return text
+
+    def human(self) -> str:
+        if self.year is None:
+            return "date unknown"
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{_MONTHS[self.month]} {self.year}"
+        text = f"{self.day} {_MONTHS[self.month]} {self.year}"
+        if self.time is not None:
+            text += f", {self.time:%H:%M} {self.tz}"
+        return text
+
+    def moment(self) -> datetime | None:
+        """The exact instant in UTC; only a date with a time has one."""
+        if self.time is None:
+            return None
+        return self.earliest()
+
+    def earliest(self) -> datetime | None:
+        """The first instant (aware, UTC) of the period this date denotes; None when unknown."""
+        if self.year is None:
+            return None
+        local = datetime(self.year, self.month or 1, self.day or 1, tzinfo=self._tzinfo())
+        if self.time is not None:
+            local = local.replace(hour=self.time.hour, minute=self.time.minute)
+        return local.astimezone(UTC)
+
+    def latest(self) -> datetime | None:
+        """The last instant (aware, UTC, inclusive) of the period; equals earliest() for a time."""
+        if self.year is None:
+            return None
+        if self.time is not None:
+            return self.earliest()
+        tz = self._tzinfo()
+        if self.month is None:
+            end = datetime(self.year + 1, 1, 1, tzinfo=tz)
+        elif self.day is None:
+            end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=tz)
+        else:
+            end = datetime(self.year, self.month, self.day, tzinfo=tz) + timedelta(days=1)
+        return end.astimezone(UTC) - timedelta(microseconds=1)
+
+    def sort_key(self) -> tuple[int, datetime, int]:
+        """Chronological by start; a vaguer date sorts after a precise one starting together; unknown last."""
+        start = self.earliest()
+        if start is None:
+            return (1, datetime.max.replace(tzinfo=UTC), 0)
+        return (0, start, PRECISIONS.index(self.precision))
+
+    def _tzinfo(self) -> ZoneInfo:
+        return _zone(self.tz, self.iso()) if self.tz else ZoneInfo("UTC")
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def _zone(name: str | None, text: str) -> ZoneInfo:
+    if not name:
+        raise ValueError(f"{text!r}: a time needs an IANA time zone, e.g. Europe/London")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"{text!r}: unknown time zone {name!r} (use an IANA name such as Europe/London)"
+        ) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    text: str
+    sources: tuple[str, ...]
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    region: str
+    date: PartialDate
+    status: Status
+    note: str
+    sources: tuple[str, ...]
+    unverified: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    id: str
+    title: str
+    kind: str
+    number: int | None
+    aliases: tuple[str, ...]
+    publications: tuple[Publication, ...]
+    summary: str
+    summary_sources: tuple[str, ...]
+    content_notes: tuple[str, ...]
+    notes: tuple[str, ...]
+    adapted_in: tuple[str, ...]
+    spoiler_volume: int
+    unverified: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    title: str | None
+    unverified: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    id: str
+    kind: str
+    number: int | None
+    title: str
+    aliases: tuple[str, ...]
+    release_date: PartialDate
+    release_status: Status
+    release_note: str
+    release_sources: tuple[str, ...]
+    episode_count: int | None
+    runtime: str | None
+    episodes: tuple[Episode, ...]
+    episodes_sources: tuple[str, ...]
+    adapts: tuple[str, ...]
+    adapts_note: str
+    adapts_sources: tuple[str, ...]
+    summary: str
+    summary_sources: tuple[str, ...]
+    content_notes: tuple[str, ...]
+    facts: tuple[Fact, ...]
+    spoiler_season: int
+    unverified: tuple[str, ...]
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str
+    name: str
+    actor: str  # "" when no source names the actor
+    aliases: tuple[str, ...]
+    role: str
+    group: str
+    seasons: tuple[int, ...]
+    film: str | None  # "confirmed" | "unverified" | None (not known to appear)
+    role_spoiler_season: int | None
+    unverified: tuple[str, ...]
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseEvent:
+    id: str
+    title: str
+    date: PartialDate
+    status: Status
+    kind: str
+    related: str | None
+    note: str
+    unverified: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    id: str
+    title: str
+    description: str
+    verified_on: date
+    knowledge_note: str
+    series_facts: tuple[Fact, ...]
+    works: tuple[Work, ...]
+    productions: tuple[Production, ...]
+    characters: tuple[Character, ...]
+    events: tuple[ReleaseEvent, ...]
+    content_hash: str
+    reliability_notes: tuple[str, ...] = field(default=())
+
+    def work(self, id: str) -> Work | None:
+        return next((w for w in self.works if w.id == id), None)
+
+    def production(self, id: str) -> Production | None:
+        return next((p for p in self.productions if p.id == id), None)
+
+    def character(self, id: str) -> Character | None:
+        return next((c for c in self.characters if c.id == id), None)
+
+    def event(self, id: str) -> ReleaseEvent | None:
+        return next((e for e in self.events if e.id == id), None)
+
+    @property
+    def seasons(self) -> tuple[Production, ...]:
+        return tuple(sorted((p for p in self.productions if p.kind == "season"), key=lambda p: p.number or 0))
+
+    @property
+    def film(self) -> Production | None:
+        return next((p for p in self.productions if p.kind == "film"), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing and validation
+# --------------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+class _Problems:
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.lines: list[str] = []
+
+    def add(self, entry: str, field_name: str | None, message: str) -> None:
+        where = f"{self.origin}: {entry}"
+        if field_name is not None:
+            where += f': field "{field_name}"'
+        self.lines.append(f"{where}: {message}")
+
+
+class _Entry:
+    """Typed access to one TOML table; every failed check is recorded, never raised."""
+
+    def __init__(self, problems: _Problems, label: str, raw: Any) -> None:
+        self.problems = problems
+        self.label = label
+        self.seen: set[str] = set()
+        self.ok = isinstance(raw, dict)
+        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        if not self.ok:
+            problems.add(label, None, f"expected a table, got {_type_name(raw)}")
+
+    def fail(self, field_name: str | None, message: str) -> None:
+        self.problems.add(self.label, field_name, message)
+
+    def _get(self, name: str, required: bool) -> Any:
+        self.seen.add(name)
+        value = self.raw.get(name, _MISSING)
+        if value is _MISSING and required and self.ok:
+            self.fail(name, "missing (required)")
+        return value
+
+    def text(self, name: str, *, required: bool = True, allow_empty: bool = False, default: str = "") -> str:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return default
+        if not isinstance(value, str):
+            self.fail(name, f"expected a string, got {_type_name(value)}")
+            return default
+        if not allow_empty and not value.strip():
+            self.fail(name, "must not be empty")
+        return value
+
+    def optional_text(self, name: str) -> str | None:
+        value = self._get(name, False)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, f"expected a non-empty string, got {_type_name(value)}")
+            return None
+        return value
+
+    def integer(
+        self, name: str, *, required: bool = True, minimum: int = 0, what: str = "a whole number"
+    ) -> int | None:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(name, f"expected {what} (>= {minimum}), got {value!r}")
+            return None
+        return value
+
+    def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = True) -> str | None:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return None
+        if value not in allowed:
+            self.fail(name, f"{value!r} is not one of {', '.join(repr(a) for a in allowed)}")
+            return None
+        return cast(str, value)
+
+    def texts(self, name: str, *, required: bool = False) -> tuple[str, ...]:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(name, "expected a list of non-empty strings")
+            return ()
+        return tuple(value)
+
+    def ints(self, name: str, *, what: str, required: bool = True) -> tuple[int, ...]:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return ()
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+        ):
+            self.fail(name, f"expected a list of {what}")
+            return ()
+        if list(value) != sorted(set(value)):
+            self.fail(name, f"{what} must be in ascending order without repeats")
+        return tuple(value)
+
+    def urls(self, name: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(name, "expected a list of URLs")
+            return ()
+        if required and not value:
+            self.fail(name, "needs at least one source URL")
+        for url in value:
+            if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+                self.fail(name, f"{url!r} is not an http(s):// URL")
+        return tuple(value)
+
+    def date(self, name: str) -> PartialDate:
+        value = self._get(name, True)
+        if value is _MISSING:
+            return PartialDate(None)
+        if not isinstance(value, str):
+            self.fail(name, f"expected a date string, got {_type_name(value)}")
+            return PartialDate(None)
+        try:
+            return PartialDate.parse(value)
+        except ValueError as exc:
+            self.fail(name, str(exc))
+            return PartialDate(None)
+
+    def tables(self, name: str, *, required: bool = False) -> list[Any]:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            self.fail(name, f"expected an array of tables ([[...]]), got {_type_name(value)}")
+            return []
+        return value
+
+    def finish(self) -> None:
+        for key in self.raw:
+            if key not in self.seen:
+                self.fail(key, "unknown field (a typo?)")
+
+
+def _type_name(value: object) -> str:
+    names = {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read and validate the dataset file at `path`; raises DatasetError."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError([f"{path}: cannot read the dataset file: {exc.strerror or exc}"]) from exc
+    return parse_dataset(data, origin=str(path))
+
+
+def parse_dataset(data: bytes, *, origin: str) -> Dataset:
+    """Parse and validate the TOML bytes of a dataset; `origin` names the file in messages."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError([f"{origin}: not UTF-8 text (byte {exc.start})"]) from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE_RE.search(str(exc))
+        where = f"line {match.group(1)}" if match else "somewhere"
+        raise DatasetError([f"{origin}: {where}: TOML syntax error: {exc}"]) from exc
+
+    problems = _Problems(origin)
+    top = _Entry(problems, "top level", raw)
+    head_raw = top._get("dataset", True)
+    head = _Entry(problems, "[dataset]", {} if head_raw is _MISSING else head_raw)
+    dataset_id = head.text("id")
+    title = head.text("title")
+    description = head.text("description")
+    knowledge_note = head.text("knowledge_note")
+    reliability_notes = head.texts("reliability_notes")
+    verified_on = _verified_on(head)
+    head.finish()
+
+    series_facts = tuple(
+        _fact(_Entry(problems, f"series_facts[{i}]", item), topic_required=True)
+        for i, item in enumerate(top.tables("series_facts", required=True))
+    )
+    works = _parse_all(top, problems, "works", _work)
+    productions = _parse_all(top, problems, "productions", _production)
+    characters = _parse_all(top, problems, "characters", _character)
+    events = _parse_all(top, problems, "events", _event)
+    top.finish()
+
+    _check_references(problems, works, productions, characters, events)
+    if problems.lines:
+        log.debug("Dataset %s has %d problems", origin, len(problems.lines))
+        raise DatasetError(problems.lines)
+    return Dataset(
+        id=dataset_id,
+        title=title,
+        description=description,
+        verified_on=verified_on or date.min,
+        knowledge_note=knowledge_note,
+        series_facts=series_facts,
+        works=works,
+        productions=productions,
+        characters=characters,
+        events=events,
+        content_hash=source_hash(data),
+        reliability_notes=reliability_notes,
+    )
+
+
+def _verified_on(head: _Entry) -> date | None:
+    value = head._get("verified_on", True)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value  # a bare TOML date literal is fine too
+    if isinstance(value, str):
+        parsed = None
+        try:
+            parsed = PartialDate.parse(value)
+        except ValueError as exc:
+            head.fail("verified_on", str(exc))
+            return None
+        if parsed.precision == "day":
+            return date(cast(int, parsed.year), cast(int, parsed.month), cast(int, parsed.day))
+    if value is not _MISSING:
+        head.fail("verified_on", f'expected a day such as "2026-07-03", got {value!r}')
+    return None
+
+
+def _parse_all(
+    top: _Entry, problems: _Problems, kind: str, build: Callable[[_Entry], T | None]
+) -> tuple[T, ...]:
+    items: list[T] = []
+    for index, raw in enumerate(top.tables(kind, required=True)):
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        label = f'{kind}[{index}] (id "{raw_id}")' if isinstance(raw_id, str) else f"{kind}[{index}]"
+        entry = _Entry(problems, label, raw)
+        built = build(entry)
+        entry.finish()
+        if built is not None:
+            items.append(built)
+    return tuple(items)
+
+
+def _id(entry: _Entry) -> str:
+    value = entry.text("id")
+    if value and not _ID_RE.match(value):
+        entry.fail("id", f"{value!r} must be a lowercase slug (a-z, 0-9 and '-')")
+    return value
+
+
+def _fact(entry: _Entry, *, topic_required: bool = False) -> Fact:
+    fact = Fact(
+        text=entry.text("text"),
+        sources=entry.urls("sources"),
+        topic=entry.text("topic", required=topic_required),
+    )
+    entry.finish()
+    return fact
+
+
+def _publication(entry: _Entry) -> Publication:
+    pub = Publication(
+        region=entry.text("region"),
+        date=entry.date("date"),
+        status=cast(Status, entry.choice("status", STATUSES) or "confirmed"),
+        note=entry.text("note", required=False),
+        sources=entry.urls("sources"),
+        unverified=entry.texts("unverified"),
+    )
+    entry.finish()
+    return pub
+
+
+def _work(entry: _Entry) -> Work:
+    publications = tuple(
+        _publication(_Entry(entry.problems, f"{entry.label}: publications[{i}]", raw))
+        for i, raw in enumerate(entry.tables("publications", required=True))
+    )
+    if not publications and entry.ok:
+        entry.fail("publications", "needs at least one publication")
+    return Work(
+        id=_id(entry),
+        title=entry.text("title"),
+        kind=entry.choice("kind", WORK_KINDS) or "",
+        number=entry.integer("number", required=False, minimum=1, what="a volume number"),
+        aliases=entry.texts("aliases"),
+        publications=publications,
+        summary=entry.text("summary"),
+        summary_sources=entry.urls("summary_sources"),
+        content_notes=entry.texts("content_notes"),
+        notes=entry.texts("notes"),
+        adapted_in=entry.texts("adapted_in"),
+        spoiler_volume=entry.integer("spoiler_volume", minimum=1, what="a volume number") or 0,
+        unverified=entry.texts("unverified"),
+        sources=entry.urls("sources"),
+    )
+
+
+def _episode(entry: _Entry) -> Episode:
+    episode = Episode(
+        number=entry.integer("number", minimum=1, what="an episode number") or 0,
+        title=entry.optional_text("title"),
+        unverified=entry.texts("unverified"),
+    )
+    if episode.title is None and not episode.unverified and entry.ok:
+        entry.fail("unverified", "an episode without a title needs an unverified note saying why")
+    entry.finish()
+    return episode
+
+
+def _production(entry: _Entry) -> Production:
+    kind = entry.choice("kind", PRODUCTION_KINDS)
+    number = entry.integer("number", required=kind == "season", minimum=1, what="a season number")
+    if kind == "film" and number is not None:
+        entry.fail("number", "a film has no season number")
+    episodes = tuple(
+        _episode(_Entry(entry.problems, f"{entry.label}: episodes[{i}]", raw))
+        for i, raw in enumerate(entry.tables("episodes"))
+    )
+    numbers = [e.number for e in episodes]
+    if numbers != list(range(1, len(numbers) + 1)):
+        entry.fail("episodes", f"episode numbers must run 1..n in order, got {numbers}")
+    episode_count = entry.integer("episode_count", required=kind == "season", minimum=1, what="a count")
+    if episodes and episode_count is not None and episode_count != len(episodes):
+        entry.fail("episode_count", f"says {episode_count} but {len(episodes)} episodes are listed")
+    spoiler_season = entry.integer("spoiler_season", minimum=1, what="a season number") or 0
+    if kind == "season" and number is not None and spoiler_season and spoiler_season != number:
+        entry.fail("spoiler_season", f"a season's spoiler_season must be its number ({number})")
+    return Production(
+        id=_id(entry),
+        kind=kind or "",
+        number=number,
+        title=entry.text("title"),
+        aliases=entry.texts("aliases"),
+        release_date=entry.date("release_date"),
+        release_status=cast(Status, entry.choice("release_status", STATUSES) or "confirmed"),
+        release_note=entry.text("release_note", required=False),
+        release_sources=entry.urls("release_sources"),
+        episode_count=episode_count,
+        runtime=entry.optional_text("runtime"),
+        episodes=episodes,
+        episodes_sources=entry.urls("episodes_sources", required=bool(episodes)),
+        adapts=entry.texts("adapts", required=True),
+        adapts_note=entry.text("adapts_note", required=False),
+        adapts_sources=entry.urls("adapts_sources"),
+        summary=entry.text("summary"),
+        summary_sources=entry.urls("summary_sources"),
+        content_notes=entry.texts("content_notes"),
+        facts=tuple(
+            _fact(_Entry(entry.problems, f"{entry.label}: facts[{i}]", raw))
+            for i, raw in enumerate(entry.tables("facts"))
+        ),
+        spoiler_season=spoiler_season,
+        unverified=entry.texts("unverified"),
+        notes=entry.texts("notes"),
+        sources=entry.urls("sources"),
+    )
+
+
+def _character(entry: _Entry) -> Character:
+    actor = entry.text("actor", required=False, allow_empty=True)
+    unverified = entry.texts("unverified")
+    if not actor.strip() and not unverified and entry.ok:
+        entry.fail("actor", "may be empty only when an unverified note explains it")
+    seasons = entry.ints("seasons", what="season numbers")
+    group = entry.choice("group", CHARACTER_GROUPS)
+    # The group rule: "main" is an editorial choice; anyone else is recurring in 2+ seasons, else guest.
+    if group in ("recurring", "guest") and seasons:
+        expected = "recurring" if len(seasons) >= 2 else "guest"
+        if group != expected:
+            entry.fail(
+                "group", f"with {len(seasons)} season(s) this character is {expected!r}, not {group!r}"
+            )
+    return Character(
+        id=_id(entry),
+        name=entry.text("name"),
+        actor=actor,
+        aliases=entry.texts("aliases"),
+        role=entry.text("role"),
+        group=group or "",
+        seasons=seasons,
+        film=entry.choice("film", FILM_STATUSES, required=False),
+        role_spoiler_season=entry.integer(
+            "role_spoiler_season", required=False, minimum=1, what="a season number"
+        ),
+        unverified=unverified,
+        notes=entry.texts("notes"),
+        sources=entry.urls("sources"),
+    )
+
+
+def _event(entry: _Entry) -> ReleaseEvent:
+    return ReleaseEvent(
+        id=_id(entry),
+        title=entry.text("title"),
+        date=entry.date("date"),
+        status=cast(Status, entry.choice("status", STATUSES) or "confirmed"),
+        kind=entry.choice("kind", EVENT_KINDS) or "",
+        related=entry.optional_text("related"),
+        note=entry.text("note", required=False),
+        unverified=entry.texts("unverified"),
+        sources=entry.urls("sources"),
+    )
+
+
+def _check_references(
+    problems: _Problems,
+    works: tuple[Work, ...],
+    productions: tuple[Production, ...],
+    characters: tuple[Character, ...],
+    events: tuple[ReleaseEvent, ...],
+) -> None:
+    def label(kind: str, index: int, id: str) -> str:
+        return f'{kind}[{index}] (id "{id}")'
+
+    for kind, items in (
+        ("works", works),
+        ("productions", productions),
+        ("characters", characters),
+        ("events", events),
+    ):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in seen:
+                problems.add(
+                    label(kind, index, item.id), "id", f"duplicate id (also {kind}[{seen[item.id]}])"
+                )
+            else:
+                seen[item.id] = index
+
+    work_ids = {w.id for w in works}
+    production_ids = {p.id for p in productions}
+    for index, work in enumerate(works):
+        for pid in work.adapted_in:
+            if pid not in production_ids:
+                problems.add(label("works", index, work.id), "adapted_in", f'no production has id "{pid}"')
+            elif work.id not in next(p for p in productions if p.id == pid).adapts:
+                problems.add(
+                    label("works", index, work.id),
+                    "adapted_in",
+                    f'production "{pid}" does not list it in "adapts"',
+                )
+    for index, production in enumerate(productions):
+        for wid in production.adapts:
+            if wid not in work_ids:
+                problems.add(label("productions", index, production.id), "adapts", f'no work has id "{wid}"')
+            elif production.id not in next(w for w in works if w.id == wid).adapted_in:
+                problems.add(
+                    label("productions", index, production.id),
+                    "adapts",
+                    f'work "{wid}" does not list it in "adapted_in"',
+                )
+
+    season_numbers = [p.number for p in productions if p.kind == "season"]
+    if len(season_numbers) != len(set(season_numbers)):
+        problems.add("productions", "number", f"season numbers repeat: {season_numbers}")
+    known_seasons = {n for n in season_numbers if n is not None}
+    for index, character in enumerate(characters):
+        unknown = [s for s in character.seasons if s not in known_seasons]
+        if unknown:
+            problems.add(label("characters", index, character.id), "seasons", f"no such season(s): {unknown}")
+
+    # Names and aliases must find exactly one character, so a lookup is never ambiguous.
+    owners: dict[str, str] = {}
+    for index, character in enumerate(characters):
+        for name in (character.name, *character.aliases):
+            key = name.casefold()
+            if owners.get(key, character.id) != character.id:
+                problems.add(
+                    label("characters", index, character.id),
+                    "aliases",
+                    f'"{name}" already names character "{owners[key]}"',
+                )
+            owners.setdefault(key, character.id)
+
+    related_ids = work_ids | production_ids
+    for index, event in enumerate(events):
+        if event.related is not None and event.related not in related_ids:
+            problems.add(
+                label("events", index, event.id), "related", f'no work or production has id "{event.related}"'
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Reports used by `check-data`
+# --------------------------------------------------------------------------------------------
+
+
+def unverified_facts(dataset: Dataset) -> list[str]:
+    """Every UNVERIFIED note in the dataset, labelled by the entry it belongs to."""
+    lines: list[str] = []
+
+    def add(label: str, notes: Iterable[str]) -> None:
+        lines.extend(f"{label}: {note}" for note in notes)
+
+    for work in dataset.works:
+        add(f"work {work.id}", work.unverified)
+        for pub in work.publications:
+            add(f"work {work.id} ({pub.region} publication)", pub.unverified)
+    for production in dataset.productions:
+        add(f"production {production.id}", production.unverified)
+        for episode in production.episodes:
+            add(f"production {production.id} episode {episode.number}", episode.unverified)
+    for character in dataset.characters:
+        add(f"character {character.id}", character.unverified)
+    for event in dataset.events:
+        add(f"event {event.id}", event.unverified)
+    return lines
+
+
+def counts(dataset: Dataset) -> dict[str, int]:
+    return {
+        "works": len(dataset.works),
+        "seasons": len(dataset.seasons),
+        "episodes": sum(len(p.episodes) for p in dataset.productions),
+        "films": sum(1 for p in dataset.productions if p.kind == "film"),
+        "characters": len(dataset.characters),
+        "events": len(dataset.events),
+    }
