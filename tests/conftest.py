@@ -1,0 +1,97 @@
+"""Shared fixtures: a loopback Discord emulator per test, and the real bot started against it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+import pytest
+
+from tests.emulator import DiscordEmulator
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+# discord.py waits this long after the last GUILD_CREATE before `ready`; its 2 s default slows every test.
+GUILD_READY_TIMEOUT = 0.1
+
+
+@pytest.fixture
+def discord_endpoints() -> Iterator[None]:
+    """Restore discord.py's REST base and gateway URL (class attributes the bot overwrites) after a test."""
+    base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@pytest.fixture
+async def emulator(discord_endpoints: None) -> AsyncIterator[DiscordEmulator]:
+    """A started emulator (no guild yet); fails the test on an off-spec body or an unknown route."""
+    emu = DiscordEmulator()
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+    problems = [f"{e.method} {e.path}: {e.error}" for e in emu.validation_errors]
+    problems += [f"{r.method} {r.path}: unknown route" for r in emu.unexpected_routes]
+    problems += [f"emulator answered {e.method} {e.path} off-spec: {e.error}" for e in emu.response_errors]
+    if problems:
+        pytest.fail("Discord emulator saw problems:\n" + "\n".join(problems), pytrace=False)
+
+
+StartBot = Callable[..., Awaitable["FandexBot"]]
+
+
+@pytest.fixture
+async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[StartBot]:
+    """`await start_bot(**settings_overrides, clock=None)` starts the real FandexBot and waits until ready.
+
+    Call it again to restart (the database file is kept); every bot still running is closed at teardown.
+    """
+    from bot.client import FandexBot
+    from bot.config import Settings
+
+    running: list[tuple[FandexBot, asyncio.Task[None]]] = []
+
+    async def stop(bot: FandexBot, task: asyncio.Task[None]) -> None:
+        if not bot.is_closed():
+            await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+
+    async def start(clock: Any = None, **overrides: Any) -> FandexBot:
+        for bot, task in running:
+            await stop(bot, task)
+        running.clear()
+        fields: dict[str, Any] = {
+            "token": "emulator-token",
+            "database_path": tmp_path / "fandex.sqlite3",
+            "api_base": emulator.api_base,
+            "gateway_url": emulator.gateway_url,
+            **overrides,
+        }
+        bot = FandexBot(Settings(**fields), clock=clock)
+        bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT  # no public knob on FandexBot
+        task = asyncio.create_task(bot.start(fields["token"]))
+        running.append((bot, task))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            ready.cancel()
+            task.result()  # re-raise why the bot stopped
+            raise RuntimeError("the bot stopped before it was ready")
+        if not ready.done():
+            ready.cancel()
+            raise TimeoutError("the bot was not ready within 10 s")
+        return bot
+
+    try:
+        yield start
+    finally:
+        for bot, task in running:
+            await stop(bot, task)

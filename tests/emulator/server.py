@@ -1,0 +1,596 @@
+"""`DiscordEmulator`: the loopback Discord a real discord.py client talks to (see the package docstring)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import re
+import secrets
+import socket
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from .gateway import Gateway
+from .interactions import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    BUTTON,
+    CALLBACK_DEADLINE,
+    EPHEMERAL,
+    LOADING,
+    MESSAGE_COMPONENT,
+    SELECT_OPTION_TYPES,
+    STRING_SELECT,
+    EmulatorUsageError,
+    InteractionRecord,
+    InteractionResult,
+    OptionBuilder,
+    find_component,
+    normalize_components,
+)
+from .models import MANAGE_GUILD, MESSAGE_DEFAULT, Channel, Guild, Member, Snowflakes, User, iso
+from .openapi import OpenApiValidator
+from .records import Fault, RecordedRequest, ValidationError
+from .rest import build_app
+
+DEFAULT_APPLICATION_ID = 1_187_654_321_098_765_432
+NONCE_WINDOW = 120.0  # seconds Discord remembers an enforced nonce
+
+
+@dataclass(eq=False)
+class StoredNonce:
+    message: dict[str, Any]
+    at: float
+
+
+@dataclass(eq=False)
+class _World:
+    """Everything the REST side reads and writes, kept apart from the test-facing methods."""
+
+    commands: dict[int | None, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    messages: dict[int, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    interactions: dict[str, InteractionRecord] = field(default_factory=dict)
+    nonces: dict[tuple[int, str], StoredNonce] = field(default_factory=dict)
+
+
+class DiscordEmulator:
+    """The emulated Discord: world state, REST + gateway server, and the test-facing API."""
+
+    def __init__(
+        self,
+        *,
+        application_id: int = DEFAULT_APPLICATION_ID,
+        bot_user_id: int | None = None,
+        bot_name: str = "Fandex",
+        heartbeat_interval_ms: int = 41_250,
+        validate: bool = True,
+        enforce_default_permissions: bool = False,
+    ) -> None:
+        self.snowflake = Snowflakes()
+        self.application_id = application_id
+        self.bot_user = User(id=bot_user_id or application_id, name=bot_name, bot=True)
+        self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
+        self.guilds: dict[int, Guild] = {}
+        self.world = _World()
+        self.scheduled_events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.command_puts: Counter[int | None] = Counter()
+        self.requests: list[RecordedRequest] = []
+        self.validation_errors: list[ValidationError] = []
+        self.response_errors: list[ValidationError] = []  # the emulator's own answers that break the spec
+        self.unexpected_routes: list[RecordedRequest] = []
+        self.faults: list[Fault] = []
+        self.validator = OpenApiValidator.shared() if validate else None
+        # Discord's client hides a command from members lacking its default_member_permissions. Off by default
+        # so tests can reach the bot's own server-side check (as a guild's permission override would allow).
+        self.enforce_default_permissions = enforce_default_permissions
+        self.gateway = Gateway(
+            heartbeat_interval_ms=heartbeat_interval_ms,
+            ready_payloads=self._ready_payloads,
+            member_chunk=self._member_chunk,
+        )
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self._runner = web.AppRunner(build_app(self), handle_signals=False, access_log=None)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+
+    async def stop(self) -> None:
+        await self.gateway.shutdown()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> DiscordEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def identify_payloads(self) -> list[dict[str, Any]]:
+        return self.gateway.identify_payloads
+
+    # -- world building --------------------------------------------------------------------------------
+
+    def add_user(self, name: str, *, user_id: int | None = None, bot: bool = False) -> User:
+        user = User(id=user_id or self.snowflake(), name=name, bot=bot, global_name=name)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(self, guild_id: int | None = None, name: str = "Heartstopper Fans") -> Guild:
+        owner = self.add_user(f"{name} owner")
+        guild = Guild(
+            id=guild_id or self.snowflake(),
+            name=name,
+            owner=owner,
+            bot_user=self.bot_user,
+            snowflakes=self.snowflake,
+            listener=self._guild_changed,
+        )
+        self.guilds[guild.id] = guild
+        self.dispatch("GUILD_CREATE", guild.payload())
+        return guild
+
+    def member(
+        self, guild: Guild, user: User, *, manage_guild: bool = False, permissions: int | None = None
+    ) -> Member:
+        """Make `user` a member of `guild` (idempotent) and set the permissions granted to them.
+
+        For the bot user, `permissions` replaces its managed role's permissions (as a server admin would).
+        """
+        member = guild.members.get(user.id)
+        if member is None:
+            member = guild.members[user.id] = Member(user, guild.id)
+            self.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.payload()})
+        granted = (permissions or 0) | (MANAGE_GUILD if manage_guild else 0)
+        if user.id == self.bot_user.id and (permissions is not None or manage_guild):
+            guild.bot_role.permissions = granted
+            guild.update_role(guild.bot_role)
+        elif permissions is not None or manage_guild:
+            member.extra_permissions = granted
+        return member
+
+    def _guild_changed(self, guild: Guild, event: str, data: dict[str, Any]) -> None:
+        if guild.id in self.guilds:
+            self.dispatch(event, data)
+
+    # -- gateway ---------------------------------------------------------------------------------------
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> int | None:
+        """Send a dispatch to the bot (queued and replayed on RESUME if its socket is down)."""
+        return self.gateway.dispatch(event, data)
+
+    async def close_gateway(self, code: int = 4000) -> None:
+        await self.gateway.close(code)
+
+    async def drop_gateway(self) -> None:
+        await self.gateway.drop()
+
+    async def wait_for_bot(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        await asyncio.wait_for(self.gateway.session_ready.wait(), timeout)
+
+    def _ready_payloads(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
+        ready = {
+            "v": 10,
+            "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "email": None},
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "session_id": session_id,
+            "session_type": "normal",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": ["rotterdam", "london"],
+            "user_settings": {},
+            "_trace": ["emulator"],
+        }
+        return [("READY", ready)] + [("GUILD_CREATE", g.payload()) for g in self.guilds.values()]
+
+    def _member_chunk(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        guild_ids = request.get("guild_id")
+        guild_ids = guild_ids if isinstance(guild_ids, list) else [guild_ids]
+        return [
+            {
+                "guild_id": str(gid),
+                "members": [m.payload() for m in self.guilds[int(gid)].members.values()],
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "not_found": [],
+                "nonce": request.get("nonce"),
+            }
+            for gid in guild_ids
+            if int(gid) in self.guilds
+        ]
+
+    # -- inspection ------------------------------------------------------------------------------------
+
+    def messages_in(self, channel_id: int) -> list[dict[str, Any]]:
+        """Visible messages the bot posted in a channel (channel messages and non-ephemeral replies)."""
+        return copy.deepcopy(self.world.messages.get(channel_id, []))
+
+    def registered_commands(self, scope: int | None = None) -> list[dict[str, Any]]:
+        """Commands registered globally (`scope=None`) or for the guild id `scope`."""
+        return copy.deepcopy(self.world.commands.get(scope, []))
+
+    def fail_next(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        json_body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` matching requests with `status` instead of handling them.
+
+        `method` is an HTTP method or "*"; `path_regex` is searched in the path relative to /api/v10.
+        A 429 gets a `Via` header, `retry_after` 0.05 s and X-RateLimit headers unless given.
+        """
+        self.faults.append(
+            Fault(
+                method=method.upper(),
+                pattern=re.compile(path_regex),
+                status=status,
+                json_body=json_body if json_body is not None else _default_error(status),
+                headers=headers or {},
+                times=times,
+            )
+        )
+
+    # -- interactions (test-facing) --------------------------------------------------------------------
+
+    async def slash(
+        self,
+        guild: Guild,
+        user: User,
+        command: str,
+        *,
+        _member_permissions: int | None = None,
+        _channel: Channel | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
+        **options: Any,
+    ) -> InteractionResult:
+        """Run a registered slash command as `user` in `_channel` (default #general); await the answer."""
+        channel = _channel or guild.general
+        self.member(guild, user)
+        name, *path = command.split()
+        registered = self._find_command(guild, name)
+        self._check_default_permissions(registered, guild, user, channel, _member_permissions)
+        data = OptionBuilder(guild, user, channel).command_data(registered, path, options)
+        return await self._interact(
+            guild, user, channel, APPLICATION_COMMAND, data, _member_permissions, timeout=timeout
+        )
+
+    async def autocomplete(
+        self,
+        guild: Guild,
+        user: User,
+        command: str,
+        option: str,
+        value: str,
+        *,
+        _member_permissions: int | None = None,
+        _channel: Channel | None = None,
+        timeout: float = CALLBACK_DEADLINE,  # noqa: ASYNC109
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Type `value` into `option` and return the choices the bot suggests."""
+        channel = _channel or guild.general
+        self.member(guild, user)
+        name, *path = command.split()
+        registered = self._find_command(guild, name)
+        self._check_default_permissions(registered, guild, user, channel, _member_permissions)
+        builder = OptionBuilder(guild, user, channel)
+        data = builder.command_data(registered, path, {**options, option: value}, focused=option)
+        result = await self._interact(
+            guild, user, channel, AUTOCOMPLETE, data, _member_permissions, timeout=timeout
+        )
+        if result.type != 8:
+            raise AssertionError(f"autocomplete answered with callback type {result.type}, expected 8")
+        return result.choices
+
+    async def click(
+        self,
+        result: InteractionResult,
+        custom_id: str,
+        *,
+        user: User,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> InteractionResult:
+        """Press the button `custom_id` on the message `result` shows."""
+        message, guild, channel = self._component_target(result)
+        component = find_component(message, custom_id)
+        if component.get("type") != BUTTON or component.get("disabled"):
+            raise EmulatorUsageError(f"{custom_id!r} is not an enabled button: {component}")
+        data = {"custom_id": custom_id, "component_type": BUTTON}
+        return await self._interact(
+            guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
+        )
+
+    async def select(
+        self,
+        result: InteractionResult,
+        custom_id: str,
+        values: list[Any],
+        *,
+        user: User,
+        timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
+    ) -> InteractionResult:
+        """Choose `values` (strings, or emulator objects for user/role/channel selects) in a select menu."""
+        message, guild, channel = self._component_target(result)
+        component = find_component(message, custom_id)
+        kind = component.get("type")
+        if kind == STRING_SELECT:
+            allowed = [o["value"] for o in component.get("options", [])]
+            if not set(values) <= set(allowed):
+                raise EmulatorUsageError(f"{custom_id!r}: {values} not among {allowed}")
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high or component.get("disabled"):
+            raise EmulatorUsageError(
+                f"{custom_id!r}: choose {low}..{high} values (disabled={component.get('disabled')})"
+            )
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": kind, "values": values}
+        if kind != STRING_SELECT:
+            builder = OptionBuilder(guild, user, channel)
+            option = {"type": SELECT_OPTION_TYPES[kind], "name": custom_id}
+            data["values"] = [builder.resolve(custom_id, option, v) for v in values]
+            data["resolved"] = builder.resolved
+        return await self._interact(
+            guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
+        )
+
+    def _find_command(self, guild: Guild, name: str) -> dict[str, Any]:
+        for scope in (guild.id, None):
+            for command in self.world.commands.get(scope, []):
+                if command["name"] == name and command.get("type", 1) == 1:
+                    return command
+        known = [c["name"] for scope in (guild.id, None) for c in self.world.commands.get(scope, [])]
+        raise EmulatorUsageError(
+            f"no slash command /{name} is registered for this guild; registered: {known}"
+        )
+
+    def _check_default_permissions(
+        self, command: dict[str, Any], guild: Guild, user: User, channel: Channel, override: int | None
+    ) -> None:
+        required = command.get("default_member_permissions")
+        if not self.enforce_default_permissions or required is None:
+            return
+        have = override if override is not None else guild.permissions_in(channel, user.id)
+        if int(required) & ~have:
+            raise EmulatorUsageError(
+                f"/{command['name']} is hidden from {user} (needs permissions {required})"
+            )
+
+    def _component_target(self, result: InteractionResult) -> tuple[dict[str, Any], Guild, Channel]:
+        if result.message is None:
+            raise EmulatorUsageError("that interaction produced no message to interact with")
+        message = self.find_message(int(result.message["id"])) or result.message
+        guild = self.guilds[int(result.interaction["guild_id"])]
+        channel = guild.channels[int(message["channel_id"])]
+        return message, guild, channel
+
+    async def _interact(
+        self,
+        guild: Guild,
+        user: User,
+        channel: Channel,
+        kind: int,
+        data: dict[str, Any],
+        member_permissions: int | None,
+        message: dict[str, Any] | None = None,
+        *,
+        timeout: float,  # noqa: ASYNC109
+    ) -> InteractionResult:
+        """Dispatch an INTERACTION_CREATE, then await the callback (3 s) and the visible message."""
+        self.member(guild, user)
+        await self.wait_for_bot(timeout)
+        loop = asyncio.get_running_loop()
+        interaction_id, token = self.snowflake(), "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
+        payload = self._interaction_payload(interaction_id, token, guild, user, channel, kind, data)
+        if member_permissions is not None:
+            payload["member"]["permissions"] = str(member_permissions)
+        if message is not None:
+            payload["message"] = copy.deepcopy(message)
+        record = InteractionRecord(
+            id=interaction_id,
+            token=token,
+            payload=payload,
+            dispatched_at=loop.time(),
+            channel_id=channel.id,
+            callback=loop.create_future(),
+            visible=loop.create_future(),
+            original=message,  # for a component, @original is the message the component is on
+        )
+        self.world.interactions[token] = record
+        self.dispatch("INTERACTION_CREATE", payload)
+
+        deadline = min(timeout, CALLBACK_DEADLINE)
+        try:
+            callback = await asyncio.wait_for(asyncio.shield(record.callback), deadline)
+        except TimeoutError:
+            raise TimeoutError(f"the bot did not answer interaction {data} within {deadline:.1f} s") from None
+        assert record.callback_at is not None
+        visible = None
+        if callback["type"] not in (8, 9):  # autocomplete results and modals show no message
+            remaining = max(0.05, timeout - (loop.time() - record.dispatched_at))
+            try:
+                visible = await asyncio.wait_for(asyncio.shield(record.visible), remaining)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"the bot acknowledged with type {callback['type']} but showed no message in {timeout} s"
+                ) from None
+        elapsed = record.callback_at - record.dispatched_at
+        return InteractionResult(payload, callback, visible, elapsed, record.followups)
+
+    def _interaction_payload(
+        self,
+        interaction_id: int,
+        token: str,
+        guild: Guild,
+        user: User,
+        channel: Channel,
+        kind: int,
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        member = guild.members[user.id].payload()
+        member["permissions"] = str(guild.permissions_in(channel, user.id))
+        return {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(guild.id),
+            "guild": guild.partial_payload(),
+            "channel_id": str(channel.id),
+            "channel": OptionBuilder(guild, user, channel).resolved_channel(channel),
+            "member": member,
+            "token": token,
+            "version": 1,
+            "app_permissions": str(guild.permissions_in(channel, self.bot_user.id)),
+            "locale": "en-GB",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+
+    # -- server-side operations used by the REST handlers -----------------------------------------------
+
+    def find_message(self, message_id: int) -> dict[str, Any] | None:
+        for messages in self.world.messages.values():
+            for message in messages:
+                if int(message["id"]) == message_id:
+                    return message
+        for record in self.world.interactions.values():
+            for message in (record.original, *record.followups):
+                if message is not None and int(message["id"]) == message_id:
+                    return message
+        return None
+
+    def new_message(
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        *,
+        record: InteractionRecord | None = None,
+        message_type: int = MESSAGE_DEFAULT,
+    ) -> dict[str, Any]:
+        """A message as Discord returns it, stored in the channel unless it is ephemeral."""
+        flags = int(body.get("flags") or 0)
+        message: dict[str, Any] = {
+            "id": str(self.snowflake()),
+            "type": message_type,
+            "channel_id": str(channel_id),
+            "author": self.bot_user.payload(),
+            "content": "",
+            "timestamp": iso(datetime.now(UTC)),
+            "edited_timestamp": None,
+            "tts": bool(body.get("tts", False)),
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "flags": flags,
+        }
+        guild = self.guild_of(channel_id)
+        if guild is not None:
+            message["guild_id"] = str(guild.id)
+        if body.get("nonce") is not None:
+            message["nonce"] = body["nonce"]
+        if record is not None:
+            message["webhook_id"] = str(self.application_id)
+            message["application_id"] = str(self.application_id)
+            user = record.payload["member"]["user"]
+            message["interaction_metadata"] = {
+                "id": str(record.id),
+                "type": record.payload["type"],
+                "user": user,
+                "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
+            }
+            if "message" in record.payload:
+                message["interaction_metadata"]["interacted_message_id"] = record.payload["message"]["id"]
+        self.apply_edit(message, body, edited=False)
+        message["flags"] = flags  # keeps LOADING on a deferral's placeholder
+        if not flags & EPHEMERAL:
+            self.world.messages[channel_id].append(message)
+            self.dispatch("MESSAGE_CREATE", message)
+        return message
+
+    def apply_edit(self, message: dict[str, Any], body: dict[str, Any], *, edited: bool = True) -> None:
+        if "content" in body:
+            message["content"] = body["content"] or ""
+        if "components" in body:
+            message["components"] = normalize_components(body["components"] or [])
+        if "embeds" in body:
+            message["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
+        if "attachments" in body or "files" in body:
+            message["attachments"] = [
+                {
+                    "id": str(self.snowflake()),
+                    "filename": a.get("filename", "file"),
+                    "size": 0,
+                    "url": f"https://cdn.discordapp.com/attachments/0/0/{a.get('filename', 'file')}",
+                    "proxy_url": f"https://media.discordapp.net/attachments/0/0/{a.get('filename', 'file')}",
+                }
+                for a in body.get("attachments") or []
+            ]
+        message["flags"] = int(message.get("flags") or 0) & ~LOADING
+        if edited:
+            message["edited_timestamp"] = iso(datetime.now(UTC))
+
+    def delete_message(self, message: dict[str, Any]) -> None:
+        messages = self.world.messages.get(int(message["channel_id"]), [])
+        if message in messages:
+            messages.remove(message)
+
+    def guild_of(self, channel_id: int) -> Guild | None:
+        return next((g for g in self.guilds.values() if channel_id in g.channels), None)
+
+    def channel(self, channel_id: int) -> tuple[Guild, Channel] | None:
+        guild = self.guild_of(channel_id)
+        return (guild, guild.channels[channel_id]) if guild else None
+
+    def remembered_nonce(self, channel_id: int, nonce: str) -> dict[str, Any] | None:
+        stored = self.world.nonces.get((channel_id, nonce))
+        now = asyncio.get_running_loop().time()
+        return stored.message if stored and now - stored.at < NONCE_WINDOW else None
+
+    def remember_nonce(self, channel_id: int, nonce: str, message: dict[str, Any]) -> None:
+        self.world.nonces[(channel_id, nonce)] = StoredNonce(message, asyncio.get_running_loop().time())
+
+
+def _default_error(status: int) -> dict[str, Any]:
+    if status == 429:
+        return {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
+    if status == 403:
+        return {"message": "Missing Permissions", "code": 50013}
+    if status == 404:
+        return {"message": "Unknown Message", "code": 10008}
+    return {"message": f"{status}: emulated failure", "code": 0}
