@@ -1,0 +1,370 @@
+"""The /cast answers: one cast member, the candidates for an ambiguous name, and the paged cast list."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.dataset import CHARACTER_GROUPS, Character, Dataset
+from bot.errors import send_private
+from bot.render.common import (
+    BRAND_COLOUR,
+    CHOICE_LIMIT,
+    CHOICE_TEXT_LIMIT,
+    FIELD_VALUE_LIMIT,
+    choice_text,
+    escape_user_text,
+    fit_embed,
+    source_links,
+    spoiler,
+    truncate,
+)
+from bot.spoilers import SpoilerLimit
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT = 180.0  # seconds the select menu and page buttons stay usable
+PAGE_SIZE = 15  # cast members per list page: a screenful on a phone
+# A name inside a longer line, and the seasons in a list line: at most 15 lines of
+# (2 x 60 escaped = 120) x 2 + 40 + punctuation still fit one 6000-character embed.
+NAME_LIMIT = 60
+SEASONS_LIMIT = 40
+GROUP_LABELS = {"main": "Main cast", "recurring": "Recurring", "guest": "Guests"}
+UNKNOWN_ACTOR = "not confirmed (unverified)"
+
+
+def _plain(text: str, limit: int = FIELD_VALUE_LIMIT) -> str:
+    """Dataset text is plain: escape anything Discord would read as markdown."""
+    return discord.utils.escape_markdown(truncate(text, limit))
+
+
+def _role_line(character: Character, hidden: bool) -> str:
+    if not hidden:
+        return _plain(character.role)
+    # spoiler() escapes pipes itself; leaving escape_markdown's would print stray backslashes.
+    return spoiler(_plain(character.role).replace("\\|", "|"))
+
+
+def group_label(group: str) -> str:
+    return GROUP_LABELS.get(group, group.capitalize() or "Cast")
+
+
+def actor_text(character: Character) -> str:
+    return character.actor or UNKNOWN_ACTOR
+
+
+def seasons_text(seasons: Sequence[int]) -> str:
+    if not seasons:
+        return "no season listed"
+    numbers = ", ".join(str(number) for number in seasons)
+    return f"Season{'s' if len(seasons) > 1 else ''} {numbers}"
+
+
+def film_text(character: Character, dataset: Dataset) -> str | None:
+    """The film appearance as the dataset states it: confirmed, expected but unverified, or nothing."""
+    film = dataset.film
+    if film is None or character.film is None:
+        return None
+    if character.film == "confirmed":
+        return f"{film.title} (film, cast confirmed)"
+    return f"{film.title} (film): expected, unverified"
+
+
+def appearances_text(character: Character, dataset: Dataset) -> str:
+    parts = [seasons_text(character.seasons)]
+    film = film_text(character, dataset)
+    if film:
+        parts.append(film)
+    return _plain(" · ".join(parts))
+
+
+def choice_label(character: Character) -> str:
+    """The "Character — Actor" label of a suggestion or menu option, 1-100 characters."""
+    return choice_text(f"{character.name} — {character.actor or 'actor unverified'}")
+
+
+def autocomplete_choices(characters: Sequence[Character]) -> list[app_commands.Choice[str]]:
+    """Suggestions whose value is the entry id, so picking one is an exact hit."""
+    return [
+        app_commands.Choice(
+            name=choice_label(character),
+            # An id too long for a choice value falls back to the name, which finds it too.
+            value=character.id if len(character.id) <= CHOICE_TEXT_LIMIT else choice_text(character.name),
+        )
+        for character in characters[:CHOICE_LIMIT]
+    ]
+
+
+def _bullet_list(items: Sequence[str]) -> str:
+    lines: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        line = f"• {_plain(item, 300)}"
+        if used + len(line) + 1 > FIELD_VALUE_LIMIT - 20:
+            lines.append(f"…and {len(items) - index} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def character_embed(
+    character: Character,
+    *,
+    dataset: Dataset,
+    other_roles: Sequence[Character] = (),
+    limit: SpoilerLimit,
+) -> discord.Embed:
+    """One cast member: role, actor, appearances, other roles, what is unverified, and the sources."""
+    hidden = limit.hides_season(character.role_spoiler_season)
+    embed = discord.Embed(
+        title=_plain(character.name, 200),
+        description=_role_line(character, hidden),
+        colour=BRAND_COLOUR,
+    )
+    embed.add_field(name="Played by", value=_plain(actor_text(character)), inline=True)
+    embed.add_field(name="Cast group", value=_plain(group_label(character.group)), inline=True)
+    embed.add_field(name="Appears in", value=appearances_text(character, dataset), inline=False)
+    if other_roles:
+        roles = [f"{role.name} ({seasons_text(role.seasons)})" for role in other_roles]
+        embed.add_field(name=f"Also plays ({len(other_roles)})", value=_bullet_list(roles), inline=False)
+    if character.unverified:
+        embed.add_field(name="Unverified", value=_bullet_list(character.unverified), inline=False)
+    if character.notes:
+        embed.add_field(name="Notes", value=_bullet_list(character.notes), inline=False)
+    embed.add_field(name="Sources", value=source_links(character.sources), inline=False)
+    if hidden:
+        embed.set_footer(
+            text=f"The role is behind a spoiler tag: it gives away Season {character.role_spoiler_season}, "
+            f"and this server has seen up to Season {limit.season}."
+        )
+    return fit_embed(embed)
+
+
+def _echo(query: str) -> str:
+    return escape_user_text(query, 60) or "that"
+
+
+def candidates_embed(query: str, candidates: Sequence[Character], *, more: bool) -> discord.Embed:
+    lines = [
+        f"• **{_plain(c.name, NAME_LIMIT)}** — {_plain(actor_text(c), NAME_LIMIT)} ({group_label(c.group)})"
+        for c in candidates
+    ]
+    if more:
+        lines.append("…and more: type more of the name to narrow it down.")
+    embed = discord.Embed(
+        title="Which one?",
+        description=f"Several cast members match **{_echo(query)}**. Pick one below.\n\n" + "\n".join(lines),
+        colour=BRAND_COLOUR,
+    )
+    return fit_embed(embed)
+
+
+def not_found_message(query: str, suggestions: Sequence[Character]) -> str:
+    message = f"No cast member matches **{_echo(query)}**."
+    if not suggestions:
+        return message
+    names = [f"**{_plain(c.name, NAME_LIMIT)}** ({_plain(actor_text(c), NAME_LIMIT)})" for c in suggestions]
+    close = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"{message} Did you mean {close}?"
+
+
+def empty_query_message(dataset: Dataset) -> str:
+    example = next(iter(dataset.characters), None)
+    hint = f" such as **{_plain(example.name, NAME_LIMIT)}**" if example else ""
+    return f"Type a character or actor name{hint}, or pick a suggestion."
+
+
+# -- the cast list -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    group: str
+    members: tuple[Character, ...]
+    continued: bool
+
+
+def _list_line(character: Character, dataset: Dataset) -> str:
+    parts = [
+        f"**{_plain(character.name, NAME_LIMIT)}** — {_plain(actor_text(character), NAME_LIMIT)}",
+        truncate(seasons_text(character.seasons), SEASONS_LIMIT),
+    ]
+    if character.film == "confirmed" and dataset.film is not None:
+        parts.append("film")
+    elif character.film == "unverified" and dataset.film is not None:
+        parts.append("film expected (unverified)")
+    return " · ".join(parts)
+
+
+def _paginate(members: Sequence[Character], page_size: int) -> list[list[_Section]]:
+    """Pages of up to `page_size` members; a group starts a new page unless it fits whole in the room left."""
+    groups: dict[str, list[Character]] = {}
+    for character in members:
+        groups.setdefault(character.group, []).append(character)
+    order = [g for g in CHARACTER_GROUPS if g in groups] + [g for g in groups if g not in CHARACTER_GROUPS]
+    pages: list[list[_Section]] = [[]]
+    room = page_size
+    for group in order:
+        remaining = groups[group]
+        if len(remaining) > room and room < page_size:
+            pages.append([])
+            room = page_size
+        continued = False
+        while remaining:
+            if room == 0:
+                pages.append([])
+                room = page_size
+            chunk, remaining = remaining[:room], remaining[room:]
+            pages[-1].append(_Section(group, tuple(chunk), continued))
+            room -= len(chunk)
+            continued = True
+    return pages
+
+
+def _field_values(lines: Sequence[str]) -> list[str]:
+    """Lines packed into as few field values as fit, so long names never cut anyone off the list."""
+    values: list[str] = []
+    current = ""
+    for line in lines:
+        line = truncate(line, FIELD_VALUE_LIMIT)
+        if current and len(current) + 1 + len(line) > FIELD_VALUE_LIMIT:
+            values.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        values.append(current)
+    return values
+
+
+def cast_list_pages(
+    dataset: Dataset, members: Sequence[Character], *, season: int | None, page_size: int = PAGE_SIZE
+) -> list[discord.Embed]:
+    """The cast grouped as the dataset groups it, one embed per page (at least one)."""
+    title = f"{dataset.title} cast" + (f": Season {season}" if season is not None else "")
+    if not members:
+        embed = discord.Embed(title=truncate(title, 256), description="Nobody listed.", colour=BRAND_COLOUR)
+        return [fit_embed(embed)]
+    pages = _paginate(members, page_size)
+    embeds: list[discord.Embed] = []
+    for number, sections in enumerate(pages, start=1):
+        embed = discord.Embed(title=truncate(title, 256), colour=BRAND_COLOUR)
+        for section in sections:
+            continued = section.continued
+            for value in _field_values([_list_line(c, dataset) for c in section.members]):
+                name = group_label(section.group) + (" (continued)" if continued else "")
+                embed.add_field(name=name, value=value, inline=False)
+                continued = True
+        who = "cast member" if len(members) == 1 else "cast members"
+        footer = f"{len(members)} {who} · /cast lookup for details"
+        if len(pages) > 1:
+            footer = f"Page {number}/{len(pages)} · {footer}"
+        embed.set_footer(text=footer)
+        embeds.append(fit_embed(embed))
+    return embeds
+
+
+# -- views -------------------------------------------------------------------------------------
+
+
+class InvokerOnlyView(discord.ui.View):
+    """Components only the person who ran the command can use; disabled in place when they expire."""
+
+    refusal = "Only the person who ran this command can use it. Run the command yourself to get your own."
+
+    def __init__(self, origin: discord.Interaction[FandexBot]) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.origin = origin  # the command's interaction: its token edits the reply after a timeout
+        self.invoker_id = origin.user.id
+
+    async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
+        if interaction.user.id == self.invoker_id:
+            return True
+        await send_private(interaction, self.refusal)
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        try:
+            await self.origin.edit_original_response(view=self)
+        except discord.HTTPException as exc:  # the message was deleted, or the token expired
+            log.debug("Could not disable expired components on %s: %s", self.origin.id, exc)
+
+
+class CandidateView(InvokerOnlyView):
+    """A select menu of the candidates; picking one replaces the message with that entry's embed."""
+
+    refusal = "Only the person who asked can pick from this menu. Run /cast lookup yourself."
+
+    def __init__(
+        self,
+        origin: discord.Interaction[FandexBot],
+        candidates: Sequence[Character],
+        render: Callable[[str], discord.Embed | None],
+    ) -> None:
+        super().__init__(origin)
+        self._render = render
+        self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
+            placeholder="Pick a cast member",
+            options=[
+                discord.SelectOption(
+                    label=choice_label(c),
+                    value=c.id,
+                    description=choice_text(f"{group_label(c.group)} · {seasons_text(c.seasons)}"),
+                )
+                for c in candidates[:CHOICE_LIMIT]
+            ],
+        )
+        self.menu.callback = self._picked  # type: ignore[method-assign]
+        self.add_item(self.menu)
+
+    async def _picked(self, interaction: discord.Interaction[FandexBot]) -> None:
+        embed = self._render(self.menu.values[0]) if self.menu.values else None
+        if embed is None:
+            await send_private(interaction, "That choice is no longer available. Run /cast lookup again.")
+            return
+        self.stop()
+        await interaction.response.edit_message(embed=embed, view=None)
+
+
+class PagesView(InvokerOnlyView):
+    """Previous/Next buttons over a list of embeds."""
+
+    refusal = "Only the person who ran /cast list can turn these pages. Run /cast list yourself."
+
+    def __init__(self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed]) -> None:
+        super().__init__(origin)
+        self.pages = list(pages)
+        self.page = 0
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= len(self.pages) - 1
+
+    async def _turn(self, interaction: discord.Interaction[FandexBot], step: int) -> None:
+        self.page = min(max(self.page + step, 0), len(self.pages) - 1)
+        self._update_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
+
+    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[FandexBot], button: discord.ui.Button[PagesView]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[FandexBot], button: discord.ui.Button[PagesView]
+    ) -> None:
+        await self._turn(interaction, 1)

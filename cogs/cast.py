@@ -1,0 +1,105 @@
+"""/cast: find a cast member by any of their names, or list the cast (optionally one season)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cast_search import Ambiguous, CastIndex, Found, cast_members, query_tokens
+from bot.dataset import Character
+from bot.errors import InvalidOptionError, NotFoundError, safe_autocomplete
+from bot.render.cast import (
+    CandidateView,
+    PagesView,
+    autocomplete_choices,
+    candidates_embed,
+    cast_list_pages,
+    character_embed,
+    empty_query_message,
+    not_found_message,
+)
+from bot.spoilers import NO_LIMIT, SpoilerLimit
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+log = logging.getLogger(__name__)
+
+
+class Cast(commands.GroupCog, group_name="cast", group_description="The cast: who plays whom, and when"):
+    index: CastIndex
+
+    def __init__(self, bot: FandexBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        # The dataset never changes while the bot runs, so one index serves every query.
+        started = time.perf_counter()
+        self.index = CastIndex.from_dataset(self.bot.dataset)
+        log.info(
+            "Cast index: %d characters in %.1f ms", len(self.index), (time.perf_counter() - started) * 1000
+        )
+
+    async def _spoiler_limit(self, interaction: discord.Interaction[FandexBot]) -> SpoilerLimit:
+        if interaction.guild_id is None:  # direct messages have no server settings
+            return NO_LIMIT
+        return SpoilerLimit.from_settings(await self.bot.guild_settings.get(interaction.guild_id))
+
+    def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
+        return character_embed(
+            character, dataset=self.bot.dataset, other_roles=self.index.other_roles(character), limit=limit
+        )
+
+    @app_commands.command(name="lookup", description="Find a character or actor: who plays whom, and when")
+    @app_commands.describe(name="A character or actor: full name, first name, surname or nickname")
+    async def lookup(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
+        result = self.index.lookup(name)
+        if isinstance(result, Found):
+            limit = await self._spoiler_limit(interaction)
+            await interaction.response.send_message(embed=self._entry_embed(result.character, limit))
+        elif isinstance(result, Ambiguous):
+            limit = await self._spoiler_limit(interaction)
+
+            def render(character_id: str) -> discord.Embed | None:
+                character = self.index.get(character_id)
+                return None if character is None else self._entry_embed(character, limit)
+
+            view = CandidateView(interaction, result.candidates, render)
+            embed = candidates_embed(name, result.candidates, more=result.more)
+            await interaction.response.send_message(embed=embed, view=view)
+        elif not query_tokens(name):
+            raise InvalidOptionError(empty_query_message(self.bot.dataset))
+        else:
+            raise NotFoundError(not_found_message(name, result.suggestions))
+
+    @lookup.autocomplete("name")
+    @safe_autocomplete
+    async def lookup_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return autocomplete_choices(self.index.suggest(current))
+
+    @app_commands.command(name="list", description="The cast, grouped; optionally only one season")
+    @app_commands.describe(season="Only who appears in this season")
+    async def cast_list(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        season: app_commands.Range[int, 1, 99] | None = None,
+    ) -> None:
+        # A hostile client can send any integer; cast_members names the real seasons if it is not one.
+        members = cast_members(self.bot.dataset, season)
+        pages = cast_list_pages(self.bot.dataset, members, season=season)
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0])
+            return
+        await interaction.response.send_message(embed=pages[0], view=PagesView(interaction, pages))
+
+
+async def setup(bot: FandexBot) -> None:
+    await bot.add_cog(Cast(bot))

@@ -1,0 +1,313 @@
+"""The /cast embeds, messages and autocomplete choices, rendered without Discord."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import discord
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.cast_search import cast_members
+from bot.config import DEFAULT_DATASET_PATH
+from bot.dataset import Character, Dataset, load_dataset
+from bot.render.cast import (
+    PAGE_SIZE,
+    autocomplete_choices,
+    candidates_embed,
+    cast_list_pages,
+    character_embed,
+    choice_label,
+    empty_query_message,
+    not_found_message,
+)
+from bot.spoilers import NO_LIMIT, SpoilerLimit
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(DEFAULT_DATASET_PATH)
+
+
+def entry(dataset: Dataset, character_id: str) -> Character:
+    found = dataset.character(character_id)
+    assert found is not None
+    return found
+
+
+def fields(embed: discord.Embed) -> dict[str, str]:
+    return {str(f.name): str(f.value) for f in embed.fields}
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed) <= 6000
+    assert len(embed.fields) <= 25
+    assert len(embed.title or "") <= 256
+    assert len(embed.description or "") <= 4096
+    for field in embed.fields:
+        assert 1 <= len(field.name or "") <= 256
+        assert 1 <= len(field.value or "") <= 1024
+    assert len(embed.footer.text or "") <= 2048
+
+
+# --- one cast member --------------------------------------------------------------------------
+
+
+def test_a_cast_member_shows_the_dataset_facts(dataset: Dataset) -> None:
+    nick = entry(dataset, "nick-nelson")
+    embed = character_embed(nick, dataset=dataset, limit=NO_LIMIT)
+    shown = fields(embed)
+    assert embed.title == nick.name
+    assert embed.description == nick.role
+    assert shown["Played by"] == "Kit Connor"
+    assert shown["Cast group"] == "Main cast"
+    assert dataset.film is not None
+    assert shown["Appears in"] == f"Seasons 1, 2, 3 · {dataset.film.title} (film, cast confirmed)"
+    for url in nick.sources:
+        assert url in shown["Sources"]
+    assert "Also plays (1)" not in shown
+    assert_within_limits(embed)
+
+
+def test_an_expected_film_appearance_is_marked_unverified(dataset: Dataset) -> None:
+    shown = fields(character_embed(entry(dataset, "elle-argent"), dataset=dataset, limit=NO_LIMIT))
+    assert "(film): expected, unverified" in shown["Appears in"]
+    assert "Appearance in the film is expected but not confirmed." in shown["Unverified"]
+
+
+def test_no_film_claim_without_the_dataset_saying_so(dataset: Dataset) -> None:
+    shown = fields(character_embed(entry(dataset, "tara-jones"), dataset=dataset, limit=NO_LIMIT))
+    assert shown["Appears in"] == "Seasons 1, 2, 3"
+    shown = fields(character_embed(entry(dataset, "naomi"), dataset=dataset, limit=NO_LIMIT))
+    assert shown["Appears in"] == "Season 2"
+
+
+def test_an_unconfirmed_actor_is_said_plainly(dataset: Dataset) -> None:
+    shown = fields(character_embed(entry(dataset, "oliver-spring"), dataset=dataset, limit=NO_LIMIT))
+    assert shown["Played by"] == "not confirmed (unverified)"
+    assert "The actor who plays him." in shown["Unverified"]
+
+
+def test_an_unknown_role_is_said_plainly(dataset: Dataset) -> None:
+    lara = entry(dataset, "lara-decaro-role")
+    embed = character_embed(lara, dataset=dataset, limit=NO_LIMIT)
+    assert embed.description == lara.role
+    assert fields(embed)["Played by"] == "Lara Decaro"
+
+
+def test_notes_are_shown(dataset: Dataset) -> None:
+    shown = fields(character_embed(entry(dataset, "sarah-nelson"), dataset=dataset, limit=NO_LIMIT))
+    assert "Olivia Colman could not fit Season 3 into her schedule." in shown["Notes"]
+
+
+def test_other_roles_are_listed(dataset: Dataset) -> None:
+    nick = entry(dataset, "nick-nelson")
+    twin = dataclasses.replace(nick, id="twin", name="Evil Twin", seasons=(2,))
+    shown = fields(character_embed(nick, dataset=dataset, other_roles=[twin], limit=NO_LIMIT))
+    assert shown["Also plays (1)"] == "• Evil Twin (Season 2)"
+
+
+def test_a_role_beyond_the_spoiler_limit_is_hidden_but_names_stay(dataset: Dataset) -> None:
+    charlie = entry(dataset, "charlie-spring")  # role_spoiler_season = 3
+    assert charlie.role_spoiler_season == 3
+    embed = character_embed(charlie, dataset=dataset, limit=SpoilerLimit(season=1))
+    assert embed.description == f"||{charlie.role}||"
+    assert embed.title == charlie.name
+    assert fields(embed)["Played by"] == charlie.actor
+    assert fields(embed)["Appears in"].startswith("Seasons 1, 2, 3")
+    assert "Season 3" in (embed.footer.text or "")
+    # Caught up far enough, or no role spoiler at all: plain.
+    assert character_embed(charlie, dataset=dataset, limit=SpoilerLimit(season=3)).description == charlie.role
+    nick = entry(dataset, "nick-nelson")  # role_spoiler_season = 1
+    assert character_embed(nick, dataset=dataset, limit=SpoilerLimit(season=1)).description == nick.role
+    tori = entry(dataset, "tori-spring")  # no role_spoiler_season
+    assert character_embed(tori, dataset=dataset, limit=SpoilerLimit(season=1)).description == tori.role
+
+
+def test_dataset_text_is_escaped_and_pipes_cannot_break_the_spoiler(dataset: Dataset) -> None:
+    base = entry(dataset, "charlie-spring")
+    odd = dataclasses.replace(base, name="*Bold* _name_", role="Loves a||b and **this**")
+    embed = character_embed(odd, dataset=dataset, limit=SpoilerLimit(season=1))
+    assert embed.title == "\\*Bold\\* \\_name\\_"
+    assert embed.description == "||Loves a\\|\\|b and \\*\\*this\\*\\*||"
+    plain = character_embed(odd, dataset=dataset, limit=NO_LIMIT)
+    assert plain.description == "Loves a\\|\\|b and \\*\\*this\\*\\*"
+
+
+settings_for_text = settings(max_examples=100, deadline=None)
+
+
+@settings_for_text
+@given(
+    name=st.text(min_size=1, max_size=3000),
+    role=st.text(min_size=1, max_size=6000),
+    notes=st.lists(st.text()),
+)
+def test_any_dataset_text_stays_within_discord_limits(
+    dataset: Dataset, name: str, role: str, notes: list[str]
+) -> None:
+    base = entry(dataset, "charlie-spring")
+    odd = dataclasses.replace(
+        base, name=name, actor=name, role=role, notes=tuple(notes), unverified=tuple(notes)
+    )
+    others = [dataclasses.replace(base, id=f"x{i}", name=name) for i in range(30)]
+    assert_within_limits(
+        character_embed(odd, dataset=dataset, other_roles=others, limit=SpoilerLimit(season=1))
+    )
+
+
+# --- candidates and misses --------------------------------------------------------------------
+
+
+def test_candidates_list_every_option(dataset: Dataset) -> None:
+    nelsons = [c for c in dataset.characters if c.name.endswith("Nelson")]
+    embed = candidates_embed("Nelson", nelsons, more=False)
+    for character in nelsons:
+        assert f"**{character.name}** — {character.actor}" in (embed.description or "")
+    assert "**Nelson**" in (embed.description or "")
+    assert "more" not in (embed.description or "")
+    assert "type more" in (candidates_embed("Nelson", nelsons, more=True).description or "")
+
+
+@given(st.text(max_size=6000))
+def test_echoed_queries_are_escaped_and_bounded(query: str) -> None:
+    embed = candidates_embed(query, [], more=False)
+    assert_within_limits(embed)
+    message = not_found_message(query, [])
+    assert len(message) <= 2000
+    for text in (embed.description or "", message):
+        assert "@everyone" not in text and "@here" not in text
+
+
+def test_hostile_queries_are_neutralised() -> None:
+    message = not_found_message("@everyone **hi** <@&123> \u202e", [])
+    assert "@everyone" not in message
+    assert "<@&123>" not in message
+    assert "\u202e" not in message
+    assert "\\*\\*hi\\*\\*" in message
+    assert not_found_message("\u200b", []) == "No cast member matches **that**."
+
+
+def test_a_miss_suggests_names_or_says_no(dataset: Dataset) -> None:
+    harry = entry(dataset, "harry-greene")
+    assert not_found_message("Harry Potter", [harry]) == (
+        "No cast member matches **Harry Potter**. Did you mean **Harry Greene** (Cormac Hyde-Corrin)?"
+    )
+    two = not_found_message("x", [harry, entry(dataset, "ben-hope")])
+    assert two.endswith(
+        "Did you mean **Harry Greene** (Cormac Hyde-Corrin) or **Ben Hope** (Sebastian Croft)?"
+    )
+    assert not_found_message("qqq", []) == "No cast member matches **qqq**."
+
+
+def test_the_empty_query_hint_comes_from_the_dataset(dataset: Dataset) -> None:
+    assert f"**{dataset.characters[0].name}**" in empty_query_message(dataset)
+
+
+# --- autocomplete choices ---------------------------------------------------------------------
+
+
+def test_choices_read_character_then_actor_and_carry_the_id(dataset: Dataset) -> None:
+    choices = autocomplete_choices([entry(dataset, "nick-nelson"), entry(dataset, "oliver-spring")])
+    assert [(c.name, c.value) for c in choices] == [
+        ("Nick Nelson — Kit Connor", "nick-nelson"),
+        ("Oliver Spring — actor unverified", "oliver-spring"),
+    ]
+
+
+@given(st.text(max_size=500), st.text(max_size=500), st.text(min_size=1, max_size=300))
+def test_choices_fit_discord(name: str, actor: str, character_id: str) -> None:
+    base = load_dataset(DEFAULT_DATASET_PATH).characters[0]
+    odd = dataclasses.replace(base, id=character_id, name=name, actor=actor)
+    choices = autocomplete_choices([odd] * 30)
+    assert len(choices) == 25
+    for choice in choices:
+        assert 1 <= len(choice.name) <= 100
+        assert 1 <= len(choice.value) <= 100
+    assert 1 <= len(choice_label(odd)) <= 100
+
+
+# --- the cast list ----------------------------------------------------------------------------
+
+
+def listed_names(pages: list[discord.Embed]) -> list[str]:
+    names = []
+    for page in pages:
+        for field in page.fields:
+            for line in str(field.value).splitlines():
+                names.append(line.split("**")[1])
+    return names
+
+
+def test_the_cast_list_groups_by_page(dataset: Dataset) -> None:
+    members = cast_members(dataset)
+    pages = cast_list_pages(dataset, members, season=None)
+    # main 8, recurring 11, guests 15: no two groups fit one 15-line page together
+    assert [[f.name for f in page.fields] for page in pages] == [["Main cast"], ["Recurring"], ["Guests"]]
+    assert listed_names(pages) == [c.name for c in members]
+    assert pages[0].footer.text == f"Page 1/3 · {len(members)} cast members · /cast lookup for details"
+    for page in pages:
+        assert page.title == f"{dataset.title} cast"
+        assert_within_limits(page)
+
+
+def test_a_season_list_shows_only_that_season(dataset: Dataset) -> None:
+    members = cast_members(dataset, 1)
+    pages = cast_list_pages(dataset, members, season=1)
+    assert pages[0].title == f"{dataset.title} cast: Season 1"
+    assert listed_names(pages) == [c.name for c in members]
+    assert "Stephane Nelson" not in listed_names(pages)
+
+
+def test_list_lines_carry_actor_seasons_and_film(dataset: Dataset) -> None:
+    pages = cast_list_pages(dataset, cast_members(dataset), season=None)
+    main = str(pages[0].fields[0].value).splitlines()
+    assert "**Nick Nelson** — Kit Connor · Seasons 1, 2, 3 · film" in main
+    assert "**Elle Argent** — Yasmin Finney · Seasons 1, 2, 3 · film expected (unverified)" in main
+    guests = str(pages[2].fields[0].value)
+    assert "**Oliver Spring** — not confirmed (unverified) · Season 3" in guests
+
+
+def test_a_big_group_continues_on_the_next_page(dataset: Dataset) -> None:
+    base = entry(dataset, "naomi")
+    crowd = [dataclasses.replace(base, id=f"g{i}", name=f"Guest {i}") for i in range(40)]
+    pages = cast_list_pages(dataset, crowd, season=None)
+    assert len(pages) == 3
+    assert [f.name for f in pages[1].fields] == ["Guests (continued)"]
+    assert listed_names(pages) == [c.name for c in crowd]
+    assert all(len(str(p.fields[0].value).splitlines()) <= PAGE_SIZE for p in pages)
+
+
+def test_an_empty_season_says_so(dataset: Dataset) -> None:
+    [page] = cast_list_pages(dataset, [], season=2)
+    assert page.description == "Nobody listed."
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=2000), min_size=1, max_size=60))
+def test_any_list_stays_within_discord_limits_and_drops_nobody(names: list[str]) -> None:
+    dataset = load_dataset(DEFAULT_DATASET_PATH)
+    base = dataset.characters[0]
+    members = [dataclasses.replace(base, id=f"c{i}", name=n, actor=f"Actor{i}#") for i, n in enumerate(names)]
+    pages = cast_list_pages(dataset, members, season=None)
+    text = ""
+    for page in pages:
+        assert_within_limits(page)
+        text += "".join(str(field.value) for field in page.fields)
+    for i in range(len(members)):
+        assert f"Actor{i}#" in text
+
+
+def test_a_page_of_worst_case_names_drops_nobody(dataset: Dataset) -> None:
+    # Every character escaped doubles the text: the longest lines a page can hold.
+    base = dataset.characters[0]
+    members = [
+        dataclasses.replace(
+            base, id=f"c{i}", name="*" * 300, actor=f"{'_' * 300}{i}#", seasons=tuple(range(1, 40))
+        )
+        for i in range(PAGE_SIZE)
+    ]
+    [page] = cast_list_pages(dataset, members, season=None)
+    assert_within_limits(page)
+    assert sum(len(str(field.value).splitlines()) for field in page.fields) == PAGE_SIZE
