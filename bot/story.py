@@ -1,0 +1,350 @@
+"""Story lookups for /plot and /volume: what a "season" or "book" string means, which entries to
+suggest, and what a server's spoiler limit hides.
+
+Everything here reads the in-memory dataset (a lookup costs about 0.3 ms, so nothing is cached);
+nothing is hard-coded about a fandom.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.dataset import Dataset, Episode, Production, Work
+from bot.errors import InvalidOptionError, NotFoundError
+from bot.render.common import clean_user_text, escape_user_text
+from bot.spoilers import NO_LIMIT, SpoilerLimit
+
+if TYPE_CHECKING:
+    from bot.guild_settings import GuildSettingsRepository
+
+log = logging.getLogger(__name__)
+
+Entry = TypeVar("Entry", Production, Work)
+
+# Longer input is never a real name; cutting it first keeps lookups cheap whatever a client sends.
+MAX_QUERY_LENGTH = 200
+AUTOCOMPLETE_LIMIT = 25
+
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+_WORD = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+_NEGATIVE = re.compile(r"^[-\u2212]\s*(?=\d)")
+# Ambiguous names already reported, so a dataset mistake is logged once rather than on every lookup.
+_reported_clashes: set[tuple[str, ...]] = set()
+
+
+# --------------------------------------------------------------------------------------------
+# Matching keys
+# --------------------------------------------------------------------------------------------
+
+
+def lookup_key(text: str) -> str:
+    """Fold a name to the form every spelling shares: "Vol. 3", "vol 3" and "VOLUME three" all
+    become "vol3"/"volume3"; punctuation, case, a leading "the" and leading zeros do not matter."""
+    text = unicodedata.normalize("NFKC", clean_user_text(text[:MAX_QUERY_LENGTH])).casefold()
+    # A leading minus is meaningful ("-1" is not season 1); elsewhere a hyphen is punctuation.
+    text = _NEGATIVE.sub("minus ", text)
+    words = [_NUMBER_WORDS.get(word, word) for word in _WORD.findall(text)]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    # Any script's decimal digits (e.g. Arabic-Indic) count as the number they stand for.
+    key = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in "".join(words))
+    return _DIGITS.sub(lambda match: str(int(match.group())), key)
+
+
+def production_keys(production: Production) -> set[str]:
+    names = [production.id, production.title, *production.aliases]
+    if production.kind == "season" and production.number is not None:
+        n = production.number
+        names += [str(n), f"season {n}", f"s{n}", f"series {n}"]
+    return {key for key in map(lookup_key, names) if key}
+
+
+def work_keys(work: Work) -> set[str]:
+    names = [work.id, work.title, *work.aliases]
+    if work.number is not None:
+        n = work.number
+        names += [str(n), f"volume {n}", f"vol {n}", f"v{n}", f"book {n}"]
+    return {key for key in map(lookup_key, names) if key}
+
+
+def _index(entries: Sequence[Entry], keys_of: Callable[[Entry], set[str]]) -> dict[str, Entry]:
+    """Key -> entry; a key two entries share is dropped (and logged) so a lookup is never a guess."""
+    owners: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for key in keys_of(entry):
+            owners.setdefault(key, []).append(entry)
+    index: dict[str, Entry] = {}
+    for key, found in owners.items():
+        if len(found) == 1:
+            index[key] = found[0]
+            continue
+        clash = (key, *(e.id for e in found))
+        if clash not in _reported_clashes:
+            _reported_clashes.add(clash)
+            log.warning("The name %r matches %s; it finds neither", key, ", ".join(clash[1:]))
+    return index
+
+
+def _find(index: dict[str, Entry], text: str, series: str) -> Entry | None:
+    key = lookup_key(text)
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    # "Heartstopper Season 2", "Heartstopper: Solitaire": the series name in front is optional.
+    prefix = lookup_key(series)
+    if prefix and key.startswith(prefix) and key[len(prefix) :] in index:
+        return index[key[len(prefix) :]]
+    return None
+
+
+def _closest(index: dict[str, Entry], text: str) -> Entry | None:
+    """The entry whose name is closest to a misspelling ("Solitare"), if any is close enough."""
+    key = lookup_key(text)
+    if len(key) < 3:
+        return None
+    close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.75)
+    return index[close[0]] if close else None
+
+
+def _suggest(entries: Sequence[Entry], index: dict[str, Entry], current: str) -> list[Entry]:
+    """Entries for an autocomplete menu: exact, then prefix, then substring matches; a typo's
+    nearest entry; and when nothing fits, every entry (a short list beats an empty menu)."""
+    needle = lookup_key(current)
+    if not needle:
+        return list(entries)[:AUTOCOMPLETE_LIMIT]
+    keys_by_entry: dict[str, set[str]] = {}
+    for key, entry in index.items():
+        keys_by_entry.setdefault(entry.id, set()).add(key)
+    ranked: list[tuple[int, int, Entry]] = []
+    for position, entry in enumerate(entries):
+        keys = keys_by_entry.get(entry.id, set())
+        if needle in keys:
+            rank = 0
+        elif any(key.startswith(needle) for key in keys):
+            rank = 1
+        elif any(needle in key for key in keys):
+            rank = 2
+        else:
+            continue
+        ranked.append((rank, position, entry))
+    if ranked:
+        return [entry for _, _, entry in sorted(ranked, key=lambda item: item[:2])][:AUTOCOMPLETE_LIMIT]
+    nearest = _closest(index, current)
+    if nearest is not None:
+        return [nearest]
+    return list(entries)[:AUTOCOMPLETE_LIMIT]
+
+
+def _echo(text: str) -> str:
+    shown = escape_user_text(text[:MAX_QUERY_LENGTH], 60)
+    return f"**{shown}**" if shown else "an empty name"
+
+
+# --------------------------------------------------------------------------------------------
+# Seasons and the film
+# --------------------------------------------------------------------------------------------
+
+
+def productions_in_order(dataset: Dataset) -> tuple[Production, ...]:
+    """Seasons by number, then the film(s): the order people watch them in."""
+    films = tuple(p for p in dataset.productions if p.kind != "season")
+    return dataset.seasons + films
+
+
+def production_name(production: Production) -> str:
+    return production.title if production.kind == "season" else f"{production.title} (the {production.kind})"
+
+
+def resolve_production(dataset: Dataset, text: str) -> Production:
+    """The season or film `text` names ("2", "Season 2", "s2", "film", the film's title), or a
+    NotFoundError listing what exists."""
+    productions = productions_in_order(dataset)
+    index = _index(productions, production_keys)
+    found = _find(index, text, dataset.title)
+    if found is not None:
+        return found
+    names = ", ".join(production_name(p) for p in productions)
+    nearest = _closest(index, text)
+    hint = f" Did you mean {production_name(nearest)}?" if nearest else ""
+    raise NotFoundError(f"I don't know a season called {_echo(text)}. There are: {names}.{hint}")
+
+
+def suggest_productions(dataset: Dataset, current: str) -> list[Production]:
+    productions = productions_in_order(dataset)
+    return _suggest(productions, _index(productions, production_keys), current)
+
+
+def episode_count(production: Production) -> int:
+    return production.episode_count or len(production.episodes)
+
+
+def resolve_episode(production: Production, number: object) -> Episode:
+    """Episode `number` of a season; a clear error naming the valid range otherwise.
+
+    `number` is typed loosely on purpose: a hostile client can send any JSON value for an integer option.
+    """
+    if production.kind != "season":
+        raise InvalidOptionError(
+            f"{production.title} is a {production.kind}, so it has no episodes. Leave `episode` empty."
+        )
+    count = episode_count(production)
+    if count == 0:
+        raise NotFoundError(f"The dataset doesn't list {production.title}'s episodes yet.")
+    valid = f"{production.title} has episodes 1–{count}."
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
+        shown = escape_user_text(str(number)[:40], 20) if not isinstance(number, bool) else str(number)
+        raise NotFoundError(f"There is no episode {shown or '?'}: {valid}")
+    listed = next((e for e in production.episodes if e.number == number), None)
+    # A season can give its episode count without listing episodes; that episode's title is unknown.
+    return listed or Episode(
+        number=number, title=None, unverified=("Episode title not listed in the dataset.",)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Books
+# --------------------------------------------------------------------------------------------
+
+
+def resolve_work(dataset: Dataset, text: str) -> Work:
+    """The book `text` names ("3", "Volume 3", "vol 3", a title or alias), or a NotFoundError listing them."""
+    works = dataset.works
+    index = _index(works, work_keys)
+    found = _find(index, text, dataset.title)
+    if found is not None:
+        return found
+    nearest = _closest(index, text)
+    hint = f" Did you mean {nearest.title}?" if nearest else ""
+    names = ", ".join(w.title for w in works)
+    raise NotFoundError(f"I don't know a book called {_echo(text)}. The books are: {names}.{hint}")
+
+
+def suggest_works(dataset: Dataset, current: str) -> list[Work]:
+    return _suggest(dataset.works, _index(dataset.works, work_keys), current)
+
+
+def adapting_productions(dataset: Dataset, work: Work) -> list[Production]:
+    return [p for p in (dataset.production(pid) for pid in work.adapted_in) if p is not None]
+
+
+def adapted_works(dataset: Dataset, production: Production) -> list[Work]:
+    return [w for w in (dataset.work(wid) for wid in production.adapts) if w is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Spoiler limits
+# --------------------------------------------------------------------------------------------
+
+
+def max_spoiler_season(dataset: Dataset) -> int:
+    """The highest season level a limit can name (the film counts as the season after the last)."""
+    return max((p.spoiler_season for p in dataset.productions), default=0)
+
+
+def max_spoiler_volume(dataset: Dataset) -> int:
+    return max((w.spoiler_volume for w in dataset.works), default=0)
+
+
+def production_at_level(dataset: Dataset, level: int) -> Production | None:
+    return next((p for p in productions_in_order(dataset) if p.spoiler_season == level), None)
+
+
+def check_spoiler_limit(dataset: Dataset, season: object, volume: object) -> SpoilerLimit:
+    """Validate a moderator's /config spoilers values against the dataset; the error names the range."""
+    top_season = max_spoiler_season(dataset)
+    top_volume = max_spoiler_volume(dataset)
+    last = production_at_level(dataset, top_season)
+    last_name = f" ({last.title})" if last else ""
+    problems = []
+    if not _whole_number_between(season, 0, top_season):
+        problems.append(
+            f"`season` must be 0–{top_season}: 0 = none watched yet, {top_season}{last_name} = all."
+        )
+    if not _whole_number_between(volume, 0, top_volume):
+        problems.append(f"`volume` must be 0–{top_volume}: 0 = none read yet, {top_volume} = all.")
+    if problems:
+        raise InvalidOptionError(" ".join(problems))
+    assert isinstance(season, int) and isinstance(volume, int)
+    return SpoilerLimit(season=season, volume=volume)
+
+
+def _whole_number_between(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+async def spoiler_limit_for(settings: GuildSettingsRepository, guild_id: int | None) -> SpoilerLimit:
+    """The limit a server set; outside a server (DMs) there is none."""
+    if guild_id is None:
+        return NO_LIMIT
+    return SpoilerLimit.from_settings(await settings.get(guild_id))
+
+
+def production_hidden(limit: SpoilerLimit, production: Production) -> bool:
+    """Whether the season's/film's story content (summary, content notes, episode titles, notes) is hidden."""
+    return limit.hides_season(production.spoiler_season)
+
+
+def work_hidden(limit: SpoilerLimit, work: Work) -> bool:
+    return limit.hides_volume(work.spoiler_volume)
+
+
+def adaptation_note_hidden(limit: SpoilerLimit, dataset: Dataset, production: Production) -> bool:
+    """Whether a production's adaptation note must be hidden.
+
+    Which books a season adapts is shown plainly: it is a list of titles, and titles are never
+    hidden. The note is free text comparing the season with the books and with what came later
+    (Season 2's says what from Volume 4 went into Season 3), so it stays hidden until the server
+    has caught up with this production, the next one, and every book it adapts.
+    """
+    following = production_at_level(dataset, production.spoiler_season + 1)
+    return (
+        production_hidden(limit, production)
+        or (following is not None and production_hidden(limit, following))
+        or any(work_hidden(limit, work) for work in adapted_works(dataset, production))
+    )
+
+
+def work_notes_hidden(limit: SpoilerLimit, dataset: Dataset, work: Work) -> bool:
+    """A work's notes can mention its adaptation (This Winter's names a Season 3 episode), so they
+    are hidden when the work or any production adapting it is."""
+    return work_hidden(limit, work) or any(
+        production_hidden(limit, production) for production in adapting_productions(dataset, work)
+    )
+
+
+def caught_up_text(dataset: Dataset, limit: SpoilerLimit) -> str:
+    """ "caught up to Season 2 and Volume 3" in the dataset's own names."""
+    parts: list[str] = []
+    if limit.season is not None:
+        production = production_at_level(dataset, limit.season)
+        if not limit.season:
+            parts.append("no season yet")
+        else:
+            parts.append(production.title if production else f"Season {limit.season}")
+    if limit.volume is not None:
+        parts.append(f"Volume {limit.volume}" if limit.volume else "no book yet")
+    return "caught up to " + " and ".join(parts) if parts else "no limit"
+
+
+def nothing_hidden(dataset: Dataset, limit: SpoilerLimit) -> bool:
+    return not any(production_hidden(limit, p) for p in dataset.productions) and not any(
+        work_hidden(limit, w) for w in dataset.works
+    )

@@ -1,0 +1,59 @@
+"""/plot: a season, one of its episodes, or the film, behind the server's spoiler limit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import safe_autocomplete
+from bot.render.common import choice_text
+from bot.render.story import episode_embed, production_embed, production_label
+from bot.story import resolve_episode, resolve_production, spoiler_limit_for, suggest_productions
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+
+class Plot(commands.Cog):
+    def __init__(self, bot: FandexBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="plot", description="What happens in a season or the film (spoiler-aware)")
+    @app_commands.describe(
+        season='A season (2, Season 2, s2), or the film by its title or as "film"',
+        episode="Just this episode of the season",
+    )
+    async def plot(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        season: str,
+        episode: app_commands.Range[int, 1, 50] | None = None,
+    ) -> None:
+        dataset = self.bot.dataset
+        production = resolve_production(dataset, season)
+        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        if episode is None:
+            embed = production_embed(dataset, production, limit)
+        else:
+            # Discord enforces the range, but a hostile client can send any value: the core checks it.
+            embed = episode_embed(dataset, production, resolve_episode(production, episode), limit)
+        await interaction.response.send_message(embed=embed)
+
+    @plot.autocomplete("season")
+    @safe_autocomplete
+    async def season_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(
+                name=choice_text(production_label(production)), value=choice_text(production.id)
+            )
+            for production in suggest_productions(self.bot.dataset, current)
+        ]
+
+
+async def setup(bot: FandexBot) -> None:
+    await bot.add_cog(Plot(bot))

@@ -1,0 +1,45 @@
+"""/volume: a book of the series (graphic novels, novellas, companion), behind the server's spoiler limit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import safe_autocomplete
+from bot.render.common import choice_text
+from bot.render.story import work_embed, work_label
+from bot.story import resolve_work, spoiler_limit_for, suggest_works
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+
+class Volume(commands.Cog):
+    def __init__(self, bot: FandexBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="volume", description="A book of the series: dates, adaptation and story (spoiler-aware)"
+    )
+    @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title")
+    async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:
+        work = resolve_work(self.bot.dataset, book)
+        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        await interaction.response.send_message(embed=work_embed(self.bot.dataset, work, limit))
+
+    @volume.autocomplete("book")
+    @safe_autocomplete
+    async def book_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=choice_text(work_label(work)), value=choice_text(work.id))
+            for work in suggest_works(self.bot.dataset, current)
+        ]
+
+
+async def setup(bot: FandexBot) -> None:
+    await bot.add_cog(Volume(bot))

@@ -1,0 +1,333 @@
+"""Resolving season/book strings, suggestions, episodes and spoiler decisions (bot/story.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.clock import SystemClock
+from bot.database import open_database
+from bot.dataset import Dataset, load_dataset
+from bot.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.guild_settings import GuildSettingsRepository
+from bot.spoilers import NO_LIMIT, SpoilerLimit
+from bot.story import (
+    adaptation_note_hidden,
+    adapted_works,
+    adapting_productions,
+    caught_up_text,
+    check_spoiler_limit,
+    lookup_key,
+    max_spoiler_season,
+    max_spoiler_volume,
+    nothing_hidden,
+    production_hidden,
+    resolve_episode,
+    resolve_production,
+    resolve_work,
+    spoiler_limit_for,
+    suggest_productions,
+    suggest_works,
+    work_hidden,
+    work_notes_hidden,
+)
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(DATA_FILE)
+
+
+# --- lookup keys -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Vol. 3", "vol 3"),
+        ("VOLUME three", "volume 3"),
+        ("Season 02", "season 2"),
+        ("The Heartstopper Yearbook", "heartstopper yearbook"),
+        ("  s\u200b2 ", "s2"),
+        ("٢", "2"),  # Arabic-Indic digit two
+        ("２", "2"),  # full-width digit
+    ],
+)
+def test_lookup_key_folds_spellings_together(a: str, b: str) -> None:
+    assert lookup_key(a) == lookup_key(b)
+
+
+def test_lookup_key_of_punctuation_only_is_empty() -> None:
+    assert lookup_key("!!! ... ---") == ""
+
+
+# --- seasons and the film ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_id"),
+    [
+        ("2", "season-2"),
+        ("Season 2", "season-2"),
+        ("s2", "season-2"),
+        ("S 2", "season-2"),
+        ("season two", "season-2"),
+        ("series 3", "season-3"),
+        ("Heartstopper season 1", "season-1"),
+        ("season-1", "season-1"),
+        ("Heartstopper Forever", "film"),
+        ("film", "film"),
+        ("the movie", "film"),
+    ],
+)
+def test_resolve_production_accepts_the_issue_spellings(
+    dataset: Dataset, text: str, expected_id: str
+) -> None:
+    assert resolve_production(dataset, text).id == expected_id
+
+
+@pytest.mark.parametrize("text", ["4", "season 4", "0", "-1", "99999999999999999999", "", "   "])
+def test_unknown_season_lists_what_exists(dataset: Dataset, text: str) -> None:
+    with pytest.raises(NotFoundError) as info:
+        resolve_production(dataset, text)
+    message = info.value.message
+    # The film is not "season 4" (only clickbait calls it that): the error names what exists instead.
+    for production in dataset.productions:
+        assert production.title in message
+
+
+def test_misspelt_season_gets_a_suggestion(dataset: Dataset) -> None:
+    with pytest.raises(NotFoundError, match="Did you mean Heartstopper Forever"):
+        resolve_production(dataset, "Heartstoper Forevr")
+
+
+def test_echoed_text_cannot_ping_or_format(dataset: Dataset) -> None:
+    with pytest.raises(NotFoundError) as info:
+        resolve_production(dataset, "@everyone **bold** <@123> ||x||")
+    message = info.value.message
+    assert "@everyone" not in message and "<@123>" not in message
+    assert "**bold**" not in message and "||x||" not in message
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=6000))
+def test_any_string_resolves_or_fails_clearly(dataset: Dataset, text: str) -> None:
+    for resolve in (resolve_production, resolve_work):
+        try:
+            resolve(dataset, text)
+        except NotFoundError as error:
+            assert 0 < len(error.message) <= 2000
+
+
+def test_suggest_productions_lists_seasons_then_film(dataset: Dataset) -> None:
+    assert [p.id for p in suggest_productions(dataset, "")] == ["season-1", "season-2", "season-3", "film"]
+
+
+def test_suggest_productions_filters_and_ranks(dataset: Dataset) -> None:
+    assert [p.id for p in suggest_productions(dataset, "2")] == ["season-2"]
+    assert [p.id for p in suggest_productions(dataset, "for")] == ["film"]
+    assert [p.id for p in suggest_productions(dataset, "seas")] == ["season-1", "season-2", "season-3"]
+
+
+def test_suggest_productions_never_empty(dataset: Dataset) -> None:
+    assert [p.id for p in suggest_productions(dataset, "Forevr")] == ["film"]  # nearest to a typo
+    assert len(suggest_productions(dataset, "zzzzzz")) == len(dataset.productions)  # nothing fits: all
+
+
+# --- episodes ------------------------------------------------------------------------------------
+
+
+def test_resolve_episode_returns_the_dataset_entry(dataset: Dataset) -> None:
+    season_2 = resolve_production(dataset, "2")
+    assert resolve_episode(season_2, 6).title == "Truth / Dare"
+
+
+def test_unconfirmed_episode_title_stays_unknown(dataset: Dataset) -> None:
+    season_1 = resolve_production(dataset, "1")
+    for number in range(4, 8):
+        assert resolve_episode(season_1, number).title is None
+
+
+@pytest.mark.parametrize("number", [0, 9, -1, 50, 10**30, True, "3", 2.0, None])
+def test_episode_out_of_range_names_the_valid_range(dataset: Dataset, number: object) -> None:
+    with pytest.raises(FandexError, match="Season 2 has episodes 1–8"):
+        resolve_episode(resolve_production(dataset, "2"), number)
+
+
+def test_film_has_no_episodes(dataset: Dataset) -> None:
+    with pytest.raises(InvalidOptionError, match="no episodes"):
+        resolve_episode(resolve_production(dataset, "film"), 1)
+
+
+def test_season_with_count_but_no_episode_list(dataset: Dataset) -> None:
+    bare = dataclasses.replace(resolve_production(dataset, "3"), episodes=())
+    episode = resolve_episode(bare, 8)
+    assert episode.number == 8 and episode.title is None
+    with pytest.raises(NotFoundError, match="episodes 1–8"):
+        resolve_episode(bare, 9)
+
+
+# --- books -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_id"),
+    [
+        ("3", "volume-3"),
+        ("Volume 3", "volume-3"),
+        ("vol 3", "volume-3"),
+        ("Vol. 3", "volume-3"),
+        ("v3", "volume-3"),
+        ("book three", "volume-3"),
+        ("Heartstopper: Volume 6", "volume-6"),
+        ("Nick and Charlie", "nick-and-charlie"),
+        ("nick & charlie", "nick-and-charlie"),
+        ("This Winter", "this-winter"),
+        ("Solitaire", "solitaire"),
+        ("Yearbook", "yearbook"),
+        ("the heartstopper yearbook", "yearbook"),
+    ],
+)
+def test_resolve_work_accepts_the_issue_spellings(dataset: Dataset, text: str, expected_id: str) -> None:
+    assert resolve_work(dataset, text).id == expected_id
+
+
+def test_unknown_book_lists_every_work(dataset: Dataset) -> None:
+    with pytest.raises(NotFoundError) as info:
+        resolve_work(dataset, "Volume 7")
+    for work in dataset.works:
+        assert work.title in info.value.message
+
+
+def test_misspelt_book_gets_a_suggestion(dataset: Dataset) -> None:
+    with pytest.raises(NotFoundError, match="Did you mean Solitaire"):
+        resolve_work(dataset, "Solitare")
+
+
+def test_suggest_works_lists_every_work_and_filters(dataset: Dataset) -> None:
+    assert [w.id for w in suggest_works(dataset, "")] == [w.id for w in dataset.works]
+    assert [w.id for w in suggest_works(dataset, "winter")] == ["this-winter"]
+    assert suggest_works(dataset, "vol 4")[0].id == "volume-4"
+
+
+def test_a_name_two_entries_share_matches_neither(dataset: Dataset) -> None:
+    # A hand-edited dataset could give two books the same alias: never guess between them.
+    first, second = dataset.works[0], dataset.works[1]
+    clash = dataclasses.replace(
+        dataset,
+        works=(
+            dataclasses.replace(first, aliases=(*first.aliases, "Shared")),
+            dataclasses.replace(second, aliases=(*second.aliases, "Shared")),
+            *dataset.works[2:],
+        ),
+    )
+    with pytest.raises(NotFoundError):
+        resolve_work(clash, "shared")
+    assert resolve_work(clash, "1").id == first.id
+
+
+# --- the adaptation mapping (facts the issue calls out) ---------------------------------------------
+
+
+def test_adaptation_mapping(dataset: Dataset) -> None:
+    def adapts(text: str) -> list[str]:
+        return [w.id for w in adapted_works(dataset, resolve_production(dataset, text))]
+
+    assert adapts("1") == ["volume-1", "volume-2"]
+    assert adapts("2") == ["volume-3"]
+    assert {"volume-4", "volume-5"} <= set(adapts("3"))
+    assert [p.id for p in adapting_productions(dataset, resolve_work(dataset, "4"))] == ["season-3"]
+    assert [p.id for p in adapting_productions(dataset, resolve_work(dataset, "5"))] == ["season-3"]
+    assert adapting_productions(dataset, resolve_work(dataset, "Solitaire")) == []
+
+
+# --- spoiler limits ---------------------------------------------------------------------------------
+
+
+def test_limit_bounds_come_from_the_dataset(dataset: Dataset) -> None:
+    assert max_spoiler_season(dataset) == len(dataset.seasons) + 1  # the film counts as the next season
+    assert max_spoiler_volume(dataset) == max(w.number or 0 for w in dataset.works)
+
+
+def test_check_spoiler_limit_accepts_the_full_range(dataset: Dataset) -> None:
+    assert check_spoiler_limit(dataset, 0, 0) == SpoilerLimit(0, 0)
+    assert check_spoiler_limit(dataset, 4, 6) == SpoilerLimit(4, 6)
+
+
+@pytest.mark.parametrize(
+    ("season", "volume", "named"),
+    [
+        (5, 3, "`season` must be 0–4"),
+        (-1, 3, "`season` must be 0–4"),
+        (2, 7, "`volume` must be 0–6"),
+        (2, 10**30, "`volume` must be 0–6"),
+        (True, 3, "`season` must be 0–4"),
+        ("2", 3, "`season` must be 0–4"),
+        (2.0, 3, "`season` must be 0–4"),
+    ],
+)
+def test_check_spoiler_limit_refuses_out_of_range(
+    dataset: Dataset, season: object, volume: object, named: str
+) -> None:
+    with pytest.raises(InvalidOptionError, match=named):
+        check_spoiler_limit(dataset, season, volume)
+
+
+def test_production_and_work_hiding(dataset: Dataset) -> None:
+    limit = SpoilerLimit(season=2, volume=3)
+    assert [p.id for p in dataset.productions if production_hidden(limit, p)] == ["season-3", "film"]
+    hidden_works = {w.id for w in dataset.works if work_hidden(limit, w)}
+    assert hidden_works == {w.id for w in dataset.works if w.spoiler_volume > 3}
+    assert not any(production_hidden(NO_LIMIT, p) for p in dataset.productions)
+
+
+def test_adaptation_note_waits_for_the_next_season(dataset: Dataset) -> None:
+    season_2 = resolve_production(dataset, "2")
+    # Season 2's note says what from Volume 4 went into Season 3: hidden until Season 3 is watched.
+    assert adaptation_note_hidden(SpoilerLimit(season=2, volume=6), dataset, season_2)
+    assert adaptation_note_hidden(SpoilerLimit(season=3, volume=2), dataset, season_2)  # Volume 3 unread
+    assert not adaptation_note_hidden(SpoilerLimit(season=3, volume=3), dataset, season_2)
+    assert not adaptation_note_hidden(NO_LIMIT, dataset, season_2)
+
+
+def test_work_notes_hidden_with_their_adaptation(dataset: Dataset) -> None:
+    this_winter = resolve_work(dataset, "This Winter")
+    # Read up to Volume 4 but Season 3 unseen: the note naming a Season 3 episode stays hidden.
+    assert work_notes_hidden(SpoilerLimit(season=2, volume=6), dataset, this_winter)
+    assert not work_notes_hidden(SpoilerLimit(season=3, volume=4), dataset, this_winter)
+
+
+def test_caught_up_text_uses_dataset_names(dataset: Dataset) -> None:
+    assert caught_up_text(dataset, SpoilerLimit(2, 3)) == "caught up to Season 2 and Volume 3"
+    assert caught_up_text(dataset, SpoilerLimit(4, 0)) == "caught up to Heartstopper Forever and no book yet"
+    assert caught_up_text(dataset, SpoilerLimit(0, None)) == "caught up to no season yet"
+
+
+def test_nothing_hidden_only_at_the_top(dataset: Dataset) -> None:
+    assert nothing_hidden(dataset, SpoilerLimit(4, 6))
+    assert not nothing_hidden(dataset, SpoilerLimit(4, 5))
+
+
+@pytest.fixture
+async def repository(tmp_path: Path) -> AsyncIterator[GuildSettingsRepository]:
+    db: aiosqlite.Connection = await open_database(tmp_path / "fandex.sqlite3")
+    try:
+        yield GuildSettingsRepository(db, SystemClock())
+    finally:
+        await db.close()
+
+
+async def test_spoiler_limit_for_reads_the_server_settings(repository: GuildSettingsRepository) -> None:
+    assert await spoiler_limit_for(repository, 1) == NO_LIMIT
+    await repository.update(1, spoiler_season=2, spoiler_volume=3)
+    assert await spoiler_limit_for(repository, 1) == SpoilerLimit(2, 3)
+    assert await spoiler_limit_for(repository, 2) == NO_LIMIT  # another server
+    assert await spoiler_limit_for(repository, None) == NO_LIMIT  # a DM

@@ -1,0 +1,194 @@
+"""/plot end to end: the real bot against the loopback Discord emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import StartBot
+from tests.emulator import DiscordEmulator, Guild, User
+
+
+@pytest.fixture
+def guild(emulator: DiscordEmulator) -> Guild:
+    return emulator.add_guild(name="Heartstopper Fans")
+
+
+@pytest.fixture
+def fan(emulator: DiscordEmulator) -> User:
+    return emulator.add_user("charlie")
+
+
+@pytest.fixture
+def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
+    user = emulator.add_user("mr-ajayi")
+    emulator.member(guild, user, manage_guild=True)
+    return user
+
+
+def fields(embed: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def assert_private_error(result: Any, *expected: str) -> str:
+    assert result.ephemeral
+    assert not result.embeds
+    text = result.content
+    assert 0 < len(text) <= 2000
+    assert "Traceback" not in text and "Something went wrong" not in text
+    for part in expected:
+        assert part in text, text
+    return text
+
+
+@pytest.mark.parametrize(
+    ("season", "title", "release", "episodes", "adapts"),
+    [
+        (
+            "1",
+            "Season 1",
+            "<t:1650610800:D> (<t:1650610800:R>)",
+            "8 episodes",
+            "Heartstopper: Volume 1, Heartstopper: Volume 2",
+        ),
+        ("Season 2", "Season 2", "3 August 2023", "8 episodes", "Heartstopper: Volume 3"),
+        ("s3", "Season 3", "3 October 2024", "8 episodes", "Heartstopper: Volume 4, Heartstopper: Volume 5"),
+    ],
+)
+async def test_each_season_answers_with_its_facts(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    fan: User,
+    season: str,
+    title: str,
+    release: str,
+    episodes: str,
+    adapts: str,
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season=season)
+    assert not result.ephemeral
+    [embed] = result.embeds
+    assert embed["title"] == title
+    values = fields(embed)
+    assert values["Release"].startswith(release)
+    assert values["Episodes"].startswith(episodes)
+    assert values["Adapts"].splitlines()[0].startswith(adapts)
+    assert embed["description"]  # the summary
+    assert "](http" in values["Sources"]
+    assert "||" not in str(embed)  # no limit in this server: nothing hidden
+    assert result.callback["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_film_by_title_and_by_word(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot()
+    for name in ("Heartstopper Forever", "film"):
+        result = await emulator.slash(guild, fan, "plot", season=name)
+        [embed] = result.embeds
+        assert embed["title"] == "Heartstopper Forever"
+        release = fields(embed)["Release"]
+        assert release.startswith("expected 2026, no exact date announced")
+        assert "Announced" in release
+        assert fields(embed)["Adapts"].startswith("Heartstopper: Volume 6, Nick and Charlie")
+
+
+async def test_one_episode(emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season="Season 2", episode=6)
+    [embed] = result.embeds
+    assert embed["title"] == "Season 2, episode 6"
+    assert embed["description"] == "**Truth / Dare**"
+    assert fields(embed)["Episode"] == "6 of 8"
+
+    untitled = await emulator.slash(guild, fan, "plot", season="1", episode=5)
+    [embed] = untitled.embeds
+    assert embed["description"].startswith("Title not confirmed")
+
+
+async def test_unknown_episode_is_a_private_error_with_the_range(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season="2", episode=9)
+    assert_private_error(result, "Season 2 has episodes 1–8")
+    film = await emulator.slash(guild, fan, "plot", season="film", episode=1)
+    assert_private_error(film, "no episodes")
+    # A modified client ignores the option's 1-50 range; the bot still answers clearly.
+    monkeypatch.setattr("tests.emulator.interactions._check_range", lambda *args: None)
+    for hostile in (-5, 0, 10**18):
+        result = await emulator.slash(guild, fan, "plot", season="2", episode=hostile)
+        assert_private_error(result, "Season 2 has episodes 1–8")
+    assert emulator.messages_in(guild.general.id) == []
+
+
+@pytest.mark.parametrize(
+    "season",
+    [
+        "4",
+        "season 4",
+        "",
+        "x" * 6000,
+        "@everyone",
+        "<@&123456> ||spoiler|| **bold**",
+        "\u202eevil\u202c\u0000\u0007",
+        "'; DROP TABLE guild_settings; --",
+        "🏳️‍🌈🍂",
+    ],
+)
+async def test_unknown_season_is_a_private_error_listing_what_exists(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, season: str
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season=season)
+    text = assert_private_error(result, "Season 1", "Season 2", "Season 3", "Heartstopper Forever")
+    assert "@everyone" not in text and "<@&" not in text and "||spoiler||" not in text
+    assert "\u202e" not in text and "\u0000" not in text
+    assert result.callback["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_autocomplete_lists_the_seasons_and_the_film(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot()
+    choices = await emulator.autocomplete(guild, fan, "plot", "season", "")
+    assert [c["value"] for c in choices] == ["season-1", "season-2", "season-3", "film"]
+    assert choices[1]["name"] == "Season 2 · 2023 · 8 episodes"
+    assert [c["value"] for c in await emulator.autocomplete(guild, fan, "plot", "season", "forever")] == [
+        "film"
+    ]
+    for hostile in ("x" * 6000, "\u0000", "@everyone"):
+        choices = await emulator.autocomplete(guild, fan, "plot", "season", hostile)
+        assert 1 <= len(choices) <= 25
+        assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
+    # A picked suggestion's value is understood by the command.
+    result = await emulator.slash(guild, fan, "plot", season="season-3")
+    assert result.embeds[0]["title"] == "Season 3"
+
+
+async def test_spoiler_limit_hides_later_story_in_that_server_only(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User
+) -> None:
+    other = emulator.add_guild(name="Another Server")
+    await start_bot()
+    await emulator.slash(guild, moderator, "config spoilers", season=2, volume=3)
+
+    result = await emulator.slash(guild, fan, "plot", season="3")
+    [embed] = result.embeds
+    assert embed["title"] == "Season 3"
+    assert fields(embed)["Release"].startswith("3 October 2024")  # dates stay visible
+    assert embed["description"].startswith("||") and embed["description"].endswith("||")
+    assert "||" in fields(embed)["Episodes"] and "||" in fields(embed)["Content notes"]
+    assert "Spoiler limit active" in embed["footer"]["text"]
+
+    caught_up = await emulator.slash(guild, fan, "plot", season="1")
+    assert "||" not in str(caught_up.embeds[0])
+
+    episode = await emulator.slash(guild, fan, "plot", season="3", episode=5)
+    assert episode.embeds[0]["description"] == "**||Winter||**"
+
+    elsewhere = await emulator.slash(other, fan, "plot", season="3")
+    assert "||" not in str(elsewhere.embeds[0])
