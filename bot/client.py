@@ -20,6 +20,7 @@ from bot.dataset import Dataset
 from bot.dataset_store import install_dataset
 from bot.errors import FandexTree
 from bot.guild_settings import GuildSettingsRepository
+from bot.interaction_http import install_callback_adapter
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,15 @@ class FandexBot(commands.Bot):
         self.dataset_rebuilt = False
 
     async def setup_hook(self) -> None:
+        install_callback_adapter()
+        await self.prepare()
+        await self.sync_commands_if_changed()
+
+    async def prepare(self) -> None:
+        """Open the database, install the dataset and load every extension: everything but Discord.
+
+        setup_hook runs it before syncing; the offline preview (`python -m bot ask`) runs it alone.
+        """
         self.db = await open_database(self.settings.database_path)
         self.dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)
         log.info(
@@ -81,7 +91,6 @@ class FandexBot(commands.Bot):
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
-        await self.sync_commands_if_changed()
 
     async def close(self) -> None:
         try:
@@ -122,7 +131,8 @@ class FandexBot(commands.Bot):
             return False
         async with transaction(self.db) as db:
             await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, digest),
             )
         log.info("Synced %d commands (%s)", len(synced), scope)
@@ -131,4 +141,9 @@ class FandexBot(commands.Bot):
     # -- events ---------------------------------------------------------------------------------
 
     async def on_ready(self) -> None:
-        log.info("Connected as %s (%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
+        log.info(
+            "Connected as %s (%s) to %d servers",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+        )

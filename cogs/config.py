@@ -9,9 +9,34 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import safe_autocomplete
-from bot.render.common import choice_text
+from bot.announcer import AnnouncementChannel, check_announcement_channel, check_announcement_role
+from bot.errors import NotFoundError, safe_autocomplete, send_private
+from bot.events import (
+    ScheduledEventRefused,
+    ServerEventRepository,
+    clean_event_name,
+    create_scheduled_event,
+    delete_scheduled_event,
+    find_server_event,
+    parse_event_date,
+    zone_of,
+)
+from bot.render.common import choice_text, clean_user_text
+from bot.render.countdown import (
+    announcements_saved_text,
+    event_added_text,
+    event_removed_text,
+    server_event_when,
+    server_events_field,
+)
 from bot.render.settings import settings_embed
+from bot.render.story import (
+    spoiler_level_label,
+    spoiler_limit_lifted_text,
+    spoiler_limit_set_text,
+    volume_level_label,
+)
+from bot.story import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.timezones import resolve_timezone, suggest_timezones
 
 if TYPE_CHECKING:
@@ -20,9 +45,12 @@ if TYPE_CHECKING:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Config(commands.GroupCog, group_name="config", group_description="Fandex settings for this server (moderators)"):
+class Config(
+    commands.GroupCog, group_name="config", group_description="Fandex settings for this server (moderators)"
+):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
+        self.events = ServerEventRepository(bot.db, bot.clock)
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
@@ -37,7 +65,10 @@ class Config(commands.GroupCog, group_name="config", group_description="Fandex s
         assert interaction.guild_id is not None  # guild_only
         settings = await self.bot.guild_settings.get(interaction.guild_id)
         guild_name = interaction.guild.name if interaction.guild else "this server"
-        await interaction.response.send_message(embed=settings_embed(settings, guild_name=guild_name), ephemeral=True)
+        events_field = server_events_field(await self.events.for_guild(interaction.guild_id))
+        await interaction.response.send_message(
+            embed=settings_embed(settings, guild_name=guild_name, extra_fields=[events_field]), ephemeral=True
+        )
 
     @app_commands.command(name="timezone", description="Set the time zone this server counts release days in")
     @app_commands.describe(tz="An IANA time zone such as Europe/London or America/New_York (default UTC)")
@@ -56,7 +87,188 @@ class Config(commands.GroupCog, group_name="config", group_description="Fandex s
     async def timezone_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=choice_text(name), value=name) for name in suggest_timezones(current)]
+        return [
+            app_commands.Choice(name=choice_text(name), value=name) for name in suggest_timezones(current)
+        ]
+
+    @app_commands.command(
+        name="spoilers", description="Hide story content beyond how far this server has caught up"
+    )
+    @app_commands.describe(
+        season="Last season everyone has watched (0 = none; the film counts as the season after the last)",
+        volume="Last book volume everyone has read (0 = none)",
+    )
+    async def spoilers(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        season: app_commands.Range[int, 0, 50],
+        volume: app_commands.Range[int, 0, 50],
+    ) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        # The real bounds come from the dataset (checked here, whatever the client sent).
+        limit = check_spoiler_limit(self.bot.dataset, season, volume)
+        await self.bot.guild_settings.update(
+            interaction.guild_id, spoiler_season=limit.season, spoiler_volume=limit.volume
+        )
+        text = spoiler_limit_set_text(
+            self.bot.dataset, limit, nothing_hidden=nothing_hidden(self.bot.dataset, limit)
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @spoilers.autocomplete("season")
+    @safe_autocomplete
+    async def spoiler_season_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: int | str
+    ) -> list[app_commands.Choice[int]]:
+        levels = range(max_spoiler_season(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
+
+    @spoilers.autocomplete("volume")
+    @safe_autocomplete
+    async def spoiler_volume_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: int | str
+    ) -> list[app_commands.Choice[int]]:
+        levels = range(max_spoiler_volume(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
+
+    @app_commands.command(name="spoilers-off", description="Lift the spoiler limit: show everything plainly")
+    async def spoilers_off(self, interaction: discord.Interaction[FandexBot]) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        had_limit = (await self.bot.guild_settings.get(interaction.guild_id)).has_spoiler_limit
+        if had_limit:
+            await self.bot.guild_settings.update(
+                interaction.guild_id, spoiler_season=None, spoiler_volume=None
+            )
+        await interaction.response.send_message(spoiler_limit_lifted_text(had_limit), ephemeral=True)
+
+    # -- release-day announcements and this server's own events ------------------------------------
+
+    @app_commands.command(
+        name="announcements", description="Where to post release-day announcements, and whom to ping"
+    )
+    @app_commands.describe(
+        channel="The text channel to post in (I need View Channel, Send Messages and Embed Links there)",
+        role="A role to ping (optional: without one, nobody is pinged)",
+        reminder="Also post a reminder before each release",
+    )
+    @app_commands.choices(
+        reminder=[
+            app_commands.Choice(name="No reminder", value="none"),
+            app_commands.Choice(name="1 day before", value="1d"),
+            app_commands.Choice(name="1 week before", value="1w"),
+        ]
+    )
+    async def announcements(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        channel: app_commands.Transform[discord.TextChannel, AnnouncementChannel],
+        role: discord.Role | None = None,
+        reminder: app_commands.Choice[str] | None = None,
+    ) -> None:
+        assert interaction.guild is not None  # guild_only
+        check_announcement_channel(channel)
+        warnings = check_announcement_role(interaction.guild, role)
+        settings = await self.bot.guild_settings.update(
+            interaction.guild.id,
+            announce_channel_id=channel.id,
+            announce_role_id=role.id if role else None,
+            reminder=reminder.value if reminder else "none",
+            announce_error=None,
+        )
+        await interaction.response.send_message(announcements_saved_text(settings, warnings), ephemeral=True)
+
+    @app_commands.command(name="announcements-off", description="Stop posting release-day announcements here")
+    async def announcements_off(self, interaction: discord.Interaction[FandexBot]) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        await self.bot.guild_settings.update(
+            interaction.guild_id,
+            announce_channel_id=None,
+            announce_role_id=None,
+            reminder="none",
+            announce_error=None,
+        )
+        await interaction.response.send_message(
+            "Release-day announcements are off. Turn them back on with `/config announcements`.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="event-add", description="Add this server's own event: a watch party, a premiere…"
+    )
+    @app_commands.describe(
+        name="What it is (up to 100 characters, unique in this server)",
+        date="The day, as YYYY-MM-DD, in this server's time zone",
+        time="Optional start time, as HH:MM on a 24-hour clock",
+        discord_event="Also list it in the server's Events tab (I need the Create Events permission)",
+    )
+    async def event_add(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        name: str,
+        date: str,
+        time: str | None = None,
+        discord_event: bool = False,
+    ) -> None:
+        assert interaction.guild is not None  # guild_only
+        guild = interaction.guild
+        settings = await self.bot.guild_settings.get(guild.id)
+        now = self.bot.clock.now()
+        cleaned_name = clean_event_name(name)
+        when = parse_event_date(date, time, settings.timezone, now)
+        event = await self.events.add(guild.id, name=cleaned_name, date=when, created_by=interaction.user.id)
+        note = None
+        if discord_event:
+            await interaction.response.defer(ephemeral=True, thinking=True)  # a Discord round trip follows
+            try:
+                scheduled = await create_scheduled_event(guild, event, zone_of(settings.timezone), now)
+            except ScheduledEventRefused as refused:
+                note = f"⚠️ {refused.message}"
+            else:
+                await self.events.set_scheduled_event(event.id, scheduled.id)
+                note = "It is also listed in the server's Events tab."
+        text = event_added_text(
+            event, scheduled_note=note, announcements_on=settings.announce_channel_id is not None
+        )
+        await send_private(interaction, text)
+
+    @app_commands.command(name="event-remove", description="Remove one of this server's own events")
+    @app_commands.describe(name="The event to remove")
+    async def event_remove(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
+        assert interaction.guild is not None  # guild_only
+        events = await self.events.for_guild(interaction.guild.id)
+        if not events:
+            raise NotFoundError("This server has no events of its own. Add one with `/config event-add`.")
+        event = find_server_event(events, name)
+        if not await self.events.remove(interaction.guild.id, event.id):
+            raise NotFoundError("That event was just removed by someone else.")
+        note = None
+        if event.scheduled_event_id is not None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if await delete_scheduled_event(interaction.guild, event.scheduled_event_id):
+                note = "Its entry in the server's Events tab is gone too."
+            else:
+                note = "⚠️ I could not remove its entry in the server's Events tab; remove it there by hand."
+        await send_private(interaction, event_removed_text(event, scheduled_note=note))
+
+    @event_remove.autocomplete("name")
+    @safe_autocomplete
+    async def event_remove_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert interaction.guild_id is not None  # guild_only
+        events = await self.events.for_guild(interaction.guild_id)
+        typed = clean_user_text(current).casefold()
+        return [
+            app_commands.Choice(name=choice_text(f"{e.name} · {server_event_when(e)}"), value=e.key)
+            for e in events
+            if typed in e.name.casefold()
+        ]
 
 
 async def setup(bot: FandexBot) -> None:

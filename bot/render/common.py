@@ -63,7 +63,10 @@ def escape_user_text(text: str, limit: int = 100) -> str:
 
 
 def escape_spoiler_body(text: str) -> str:
-    """A `|` inside a spoiler could close the `||` tag early; escape every one."""
+    """A `|` inside a spoiler could close the `||` tag early; escape every one.
+
+    Callers pass markdown-escaped text (backslashes already doubled by escape_markdown), so a
+    trailing backslash cannot escape the closing tag."""
     return text.replace("|", "\\|")
 
 
@@ -112,7 +115,11 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     if embed.description:
         embed.description = truncate(embed.description, EMBED_DESCRIPTION_LIMIT)
     if embed.author and embed.author.name:
-        embed.set_author(name=truncate(embed.author.name, AUTHOR_LIMIT), url=embed.author.url, icon_url=embed.author.icon_url)
+        embed.set_author(
+            name=truncate(embed.author.name, AUTHOR_LIMIT),
+            url=embed.author.url,
+            icon_url=embed.author.icon_url,
+        )
     if embed.footer and embed.footer.text:
         embed.set_footer(text=truncate(embed.footer.text, FOOTER_LIMIT), icon_url=embed.footer.icon_url)
     fields = embed.fields[:EMBED_FIELDS_LIMIT]

@@ -18,7 +18,7 @@ def spoiler_limit_text(settings: GuildSettings) -> str:
         parts.append(f"up to Season {settings.spoiler_season}" if settings.spoiler_season else "no seasons")
     if settings.spoiler_volume is not None:
         parts.append(f"up to Volume {settings.spoiler_volume}" if settings.spoiler_volume else "no volumes")
-    return "Caught up " + " and ".join(parts) + "; anything later is hidden behind spoiler tags."
+    return "Caught up: " + " and ".join(parts) + "; anything later is hidden behind spoiler tags."
 
 
 def announcements_text(settings: GuildSettings) -> str:
@@ -30,13 +30,17 @@ def announcements_text(settings: GuildSettings) -> str:
     return text
 
 
-def settings_embed(settings: GuildSettings, *, guild_name: str, extra_fields: list[tuple[str, str]] | None = None) -> discord.Embed:
+def settings_embed(
+    settings: GuildSettings, *, guild_name: str, extra_fields: list[tuple[str, str]] | None = None
+) -> discord.Embed:
     embed = discord.Embed(title=truncate(f"Fandex settings for {guild_name}", 256), colour=BRAND_COLOUR)
     embed.add_field(name="Spoiler limit", value=spoiler_limit_text(settings), inline=False)
     embed.add_field(name="Time zone", value=settings.timezone, inline=True)
     embed.add_field(name="Release-day announcements", value=announcements_text(settings), inline=False)
     if settings.announce_error:
-        embed.add_field(name="⚠️ Last announcement problem", value=truncate(settings.announce_error, 1024), inline=False)
+        embed.add_field(
+            name="⚠️ Last announcement problem", value=truncate(settings.announce_error, 1024), inline=False
+        )
     for name, value in extra_fields or []:
         embed.add_field(name=name, value=value, inline=False)
     if settings.updated_at:

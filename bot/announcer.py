@@ -1,0 +1,490 @@
+"""Release-day announcements: which are due, and their delivery exactly once per server, event and kind.
+
+What is due is computed from the database and the dataset on every run, never from timers that die with
+the process. Delivery writes an `announcements` row (state 'pending', with a deterministic nonce) and
+commits it BEFORE sending, then sends with that nonce and `enforce_nonce` (discord.py adds the flag to
+every send that carries a nonce). If the process dies between the send and marking the row 'sent', the
+next run sends again with the same nonce and Discord returns the message already posted instead of
+posting a second one. Announcements more than `CATCH_UP_LIMIT` late are skipped (and recorded) rather
+than posted as stale news; a channel Discord refuses us is recorded as 'failed' and shown in /config show,
+never retried forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import aiosqlite
+import discord
+from discord import app_commands
+
+from bot.database import transaction
+from bot.errors import InvalidOptionError
+from bot.events import CountdownEvent, ServerEventRepository, dataset_events, zone_of
+from bot.guild_settings import GuildSettings, Reminder
+from bot.render.common import timestamp
+from bot.render.countdown import announcement_content, announcement_embed
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["reminder", "release"]
+State = Literal["pending", "sent", "skipped", "failed"]
+
+CATCH_UP_LIMIT = timedelta(hours=6)
+# Due times further back are not considered at all: they predate any outage worth recording.
+LOOKBACK = timedelta(days=7)
+DAY_RELEASE_TIME = time(9, 0)  # a day-precision release is announced at 09:00 in the server's zone
+REMINDER_LEADS: dict[str, timedelta] = {"1d": timedelta(days=1), "1w": timedelta(weeks=1)}
+NONCE_LENGTH = 25  # Discord's limit for a string nonce
+ANNOUNCE_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+# --------------------------------------------------------------------------------------------
+# What is due (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def announces(event: CountdownEvent) -> bool:
+    """Only a date that falls on a day can fire, and a rumour is never announced."""
+    return event.date.precision in ("time", "day") and not event.is_rumour
+
+
+def release_due(event: CountdownEvent, zone: ZoneInfo) -> datetime | None:
+    """When the release announcement is due: an exact time at that time; a day at 09:00 in `zone`."""
+    if event.date.precision == "time":
+        return event.date.moment()
+    if event.date.precision == "day":
+        assert event.date.year is not None and event.date.month is not None and event.date.day is not None
+        day = date(event.date.year, event.date.month, event.date.day)
+        return datetime.combine(day, DAY_RELEASE_TIME, tzinfo=zone).astimezone(UTC)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DueAnnouncement:
+    event: CountdownEvent
+    kind: Kind
+    due_at: datetime
+    late_from: datetime  # lateness counts from here: the due time, or when a server event was added after it
+
+
+def due_announcements(
+    events: Iterable[CountdownEvent], *, reminder: Reminder, zone: ZoneInfo, now: datetime
+) -> list[DueAnnouncement]:
+    """Announcements whose time has come (up to `LOOKBACK` ago), oldest first."""
+    found: list[DueAnnouncement] = []
+    lead = REMINDER_LEADS.get(reminder)
+    for event in events:
+        if not announces(event):
+            continue
+        release = release_due(event, zone)
+        assert release is not None
+        candidates: list[tuple[Kind, datetime]] = [("release", release)]
+        if lead is not None:
+            candidates.append(("reminder", release - lead))
+        for kind, due in candidates:
+            if due > now or now - due > LOOKBACK:
+                continue
+            late_from = due
+            if event.created_at is not None and event.created_at > due:
+                if kind == "reminder":
+                    continue  # added after its reminder time: the release announcement is enough
+                late_from = event.created_at  # a release added late (today, after 09:00) is not stale news
+            found.append(DueAnnouncement(event, kind, due, late_from))
+    found.sort(key=lambda d: (d.due_at, d.kind != "reminder"))
+    return found
+
+
+def announcement_nonce(guild_id: int, event_key: str, kind: Kind) -> str:
+    """The same nonce for the same (server, event, kind), in this process or the next."""
+    digest = hashlib.sha256(f"{guild_id}:{event_key}:{kind}".encode()).hexdigest()
+    return ("fx" + digest)[:NONCE_LENGTH]
+
+
+def late_text(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours >= 48:
+        return f"{hours // 24} days"
+    return f"{hours} h {int(delta.total_seconds() // 60) % 60} min"
+
+
+# --------------------------------------------------------------------------------------------
+# The log (the only SQL for `announcements`)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    guild_id: int
+    event_key: str
+    kind: Kind
+    due_at: datetime
+    state: State
+    nonce: str
+    message_id: int | None = None
+    attempted_at: datetime | None = None
+    detail: str | None = None
+
+
+def _from_row(row: aiosqlite.Row) -> Announcement:
+    return Announcement(
+        guild_id=row["guild_id"],
+        event_key=row["event_key"],
+        kind=row["kind"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        state=row["state"],
+        nonce=row["nonce"],
+        message_id=row["message_id"],
+        attempted_at=datetime.fromisoformat(row["attempted_at"]) if row["attempted_at"] else None,
+        detail=row["detail"],
+    )
+
+
+class AnnouncementLog:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, event_key: str, kind: Kind) -> Announcement | None:
+        async with self._db.execute(
+            "SELECT * FROM announcements WHERE guild_id = ? AND event_key = ? AND kind = ?",
+            (guild_id, event_key, kind),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _from_row(row) if row else None
+
+    async def for_guild(self, guild_id: int) -> list[Announcement]:
+        async with self._db.execute(
+            "SELECT * FROM announcements WHERE guild_id = ? ORDER BY due_at, kind", (guild_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_from_row(row) for row in rows]
+
+    async def insert(self, announcement: Announcement) -> bool:
+        """Record a new row (committed on return); False if one already exists for that key."""
+        async with transaction(self._db) as db:
+            cursor = await db.execute(
+                "INSERT INTO announcements (guild_id, event_key, kind, due_at, state, nonce, message_id,"
+                " attempted_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, event_key, kind) DO NOTHING",
+                (
+                    announcement.guild_id,
+                    announcement.event_key,
+                    announcement.kind,
+                    announcement.due_at.isoformat(),
+                    announcement.state,
+                    announcement.nonce,
+                    announcement.message_id,
+                    announcement.attempted_at.isoformat() if announcement.attempted_at else None,
+                    announcement.detail,
+                ),
+            )
+            return cursor.rowcount > 0
+
+    async def settle(
+        self,
+        announcement: Announcement,
+        state: State,
+        *,
+        message_id: int | None = None,
+        detail: str | None = None,
+        attempted_at: datetime | None = None,
+    ) -> None:
+        """Move a pending row on (or re-stamp its attempt); a settled row never changes again."""
+        async with transaction(self._db) as db:
+            await db.execute(
+                "UPDATE announcements SET state = ?, message_id = COALESCE(?, message_id),"
+                " detail = COALESCE(?, detail), attempted_at = COALESCE(?, attempted_at)"
+                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending'",
+                (
+                    state,
+                    message_id,
+                    detail,
+                    attempted_at.isoformat() if attempted_at else None,
+                    announcement.guild_id,
+                    announcement.event_key,
+                    announcement.kind,
+                ),
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Where to post: checks shared by /config announcements and delivery
+# --------------------------------------------------------------------------------------------
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:
+    if me is None:
+        return list(ANNOUNCE_PERMISSIONS)
+    granted = channel.permissions_for(me)
+    return [name for name in ANNOUNCE_PERMISSIONS if not getattr(granted, name)]
+
+
+def permission_names(names: Iterable[str]) -> str:
+    return ", ".join(f"**{name.replace('_', ' ').title()}**" for name in names)
+
+
+class AnnouncementChannel(app_commands.Transformer):
+    """A text or announcement channel of this server, from the bot's cache (so permissions can be checked)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(
+        self, interaction: discord.Interaction[FandexBot], value: object, /
+    ) -> discord.TextChannel:
+        channel_id = getattr(value, "id", None)
+        guild = interaction.guild
+        channel = guild.get_channel(channel_id) if guild is not None and isinstance(channel_id, int) else None
+        if not isinstance(channel, discord.TextChannel):
+            raise InvalidOptionError(
+                "I can't find that channel here (deleted, or not a text channel I can see). "
+                "Pick a text channel from the list."
+            )
+        return channel
+
+
+def check_announcement_channel(channel: discord.TextChannel) -> None:
+    missing = missing_permissions(channel, channel.guild.me)
+    if missing:
+        raise InvalidOptionError(
+            f"I can't post in {channel.mention}: I'm missing {permission_names(missing)} there. "
+            "Give me View Channel, Send Messages and Embed Links in that channel, or pick another one. "
+            "Nothing was changed."
+        )
+
+
+def check_announcement_role(guild: discord.Guild, role: discord.Role | None) -> list[str]:
+    """Refuse a role that cannot be pinged meaningfully; return warnings worth showing."""
+    if role is None:
+        return []
+    if role.is_default():
+        raise InvalidOptionError("Pick a specific role to ping: I never ping @everyone. Nothing was changed.")
+    cached = guild.get_role(role.id)
+    if cached is None:
+        raise InvalidOptionError("That role no longer exists here. Pick another one. Nothing was changed.")
+    if cached.managed:
+        raise InvalidOptionError(
+            "That role belongs to a bot or an integration, so members can't have it. Pick another one. "
+            "Nothing was changed."
+        )
+    me = guild.me
+    if not cached.mentionable and not (me is not None and me.guild_permissions.mention_everyone):
+        return [
+            f"{cached.mention} is not mentionable and I lack **Mention @everyone, @here and All Roles**, "
+            "so the ping will show but notify no one. Make the role mentionable to fix that."
+        ]
+    return []
+
+
+def announcement_allowed_mentions(role_id: int | None) -> discord.AllowedMentions:
+    """Only the configured role may be pinged; no @everyone, no users, no other role."""
+    if role_id is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Delivery
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What one run did, for logs and tests."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry_later: int = 0
+
+
+class Announcer:
+    # Seconds between runs of the cog's loop: a release is announced within a minute of its time. A class
+    # attribute here (not on the cog) because load_extension re-imports cogs, so tests patch it here.
+    poll_interval: float = 60.0
+
+    def __init__(self, bot: FandexBot, events: ServerEventRepository) -> None:
+        self.bot = bot
+        self.events = events
+        self.log = AnnouncementLog(bot.db)
+        # One run at a time: the background loop and a direct call must not both post the same row.
+        self._lock = asyncio.Lock()
+
+    async def run_due(self) -> RunReport:
+        """Post every announcement that is due now in every server with announcements on."""
+        report = RunReport()
+        async with self._lock:
+            now = self.bot.clock.now()
+            configured = await self.bot.guild_settings.with_announcements()
+            if not configured:
+                return report
+            server_events = await self.events.by_guild()
+            from_dataset = dataset_events(self.bot.dataset)
+            for settings in configured:
+                guild = self.bot.get_guild(settings.guild_id)
+                if guild is None or guild.unavailable:
+                    continue  # not connected to it (yet): its announcements wait for a later run
+                zone = zone_of(settings.timezone)
+                events = from_dataset + [e.as_countdown_event() for e in server_events.get(guild.id, [])]
+                for due in due_announcements(events, reminder=settings.reminder, zone=zone, now=now):
+                    try:
+                        await self._handle(guild, settings, zone, due, now, report)
+                    except Exception:
+                        # One broken announcement (a storage error, a bug) must not stop the others.
+                        log.exception(
+                            "Announcement %s/%s in guild %s failed", due.event.key, due.kind, guild.id
+                        )
+        if report.sent or report.skipped or report.failed:
+            log.info(
+                "Announcements: %d sent, %d skipped, %d failed, %d to retry",
+                report.sent,
+                report.skipped,
+                report.failed,
+                report.retry_later,
+            )
+        return report
+
+    async def _handle(
+        self,
+        guild: discord.Guild,
+        settings: GuildSettings,
+        zone: ZoneInfo,
+        due: DueAnnouncement,
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        key, kind = due.event.key, due.kind
+        row = await self.log.get(guild.id, key, kind)
+        if row is not None and row.state != "pending":
+            return  # settled once and for all
+        late = now - due.late_from
+        if late > CATCH_UP_LIMIT:
+            detail = f"{late_text(late)} late when first seen; not posting stale news"
+            if row is None:
+                nonce = announcement_nonce(guild.id, key, kind)
+                row = Announcement(
+                    guild.id, key, kind, due.due_at, "skipped", nonce, attempted_at=now, detail=detail
+                )
+                await self.log.insert(row)
+            else:  # an attempt interrupted long ago: too old to post now
+                await self.log.settle(row, "skipped", detail="interrupted attempt; " + detail)
+            log.info("Skipped %s announcement of %s in guild %s: %s", kind, key, guild.id, detail)
+            report.skipped += 1
+            return
+        if row is None:
+            row = Announcement(
+                guild.id,
+                key,
+                kind,
+                due.due_at,
+                "pending",
+                announcement_nonce(guild.id, key, kind),
+                attempted_at=now,
+            )
+            if not await self.log.insert(row):
+                return
+        else:
+            log.info(
+                "Retrying the %s announcement of %s in guild %s (nonce %s)", kind, key, guild.id, row.nonce
+            )
+            await self.log.settle(row, "pending", attempted_at=now)
+        await self._send(guild, settings, zone, due, row, now, report)
+
+    async def _send(
+        self,
+        guild: discord.Guild,
+        settings: GuildSettings,
+        zone: ZoneInfo,
+        due: DueAnnouncement,
+        row: Announcement,
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        channel = guild.get_channel(settings.announce_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            await self._fail(guild, due, row, now, report, "the announcement channel no longer exists")
+            return
+        missing = missing_permissions(channel, guild.me)
+        if missing:
+            reason = f"I'm missing {permission_names(missing)} in {channel.mention}"
+            await self._fail(guild, due, row, now, report, reason)
+            return
+        role_id = settings.announce_role_id
+        role_problem = None
+        if role_id is not None and guild.get_role(role_id) is None:
+            role_problem = "the role to ping no longer exists, so I posted without a ping"
+            role_id = None
+        try:
+            message = await channel.send(
+                content=announcement_content(due.event, due.kind, role_id, now, zone),
+                embed=announcement_embed(due.event, due.kind, now, zone),
+                nonce=row.nonce,
+                allowed_mentions=announcement_allowed_mentions(role_id),
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            await self._fail(
+                guild, due, row, now, report, f"Discord refused the post in {channel.mention}: {exc.text}"
+            )
+            return
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            # Discord or the network is having a moment: the row stays pending and the next run re-sends it
+            # with the same nonce, until it is CATCH_UP_LIMIT late.
+            log.warning(
+                "Announcement %s/%s in guild %s: will retry (%s)", due.event.key, due.kind, guild.id, exc
+            )
+            report.retry_later += 1
+            return
+        await self.log.settle(row, "sent", message_id=message.id, detail=role_problem)
+        report.sent += 1
+        log.info(
+            "Posted the %s announcement of %s in guild %s (message %s)",
+            due.kind,
+            due.event.key,
+            guild.id,
+            message.id,
+        )
+        if role_problem:
+            await self._report_problem(guild.id, due, now, role_problem)
+
+    async def _fail(
+        self,
+        guild: discord.Guild,
+        due: DueAnnouncement,
+        row: Announcement,
+        now: datetime,
+        report: RunReport,
+        reason: str,
+    ) -> None:
+        await self.log.settle(row, "failed", detail=reason)
+        report.failed += 1
+        log.warning(
+            "Could not post the %s announcement of %s in guild %s: %s",
+            due.kind,
+            due.event.key,
+            guild.id,
+            reason,
+        )
+        await self._report_problem(guild.id, due, now, reason)
+
+    async def _report_problem(self, guild_id: int, due: DueAnnouncement, now: datetime, reason: str) -> None:
+        what = "reminder" if due.kind == "reminder" else "announcement"
+        text = f"{timestamp(now, 'f')}: the {what} for **{due.event.safe_title}**: {reason}."
+        await self.bot.guild_settings.update(guild_id, announce_error=text)

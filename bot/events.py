@@ -1,0 +1,489 @@
+"""Release events for /countdown and the announcer: a server's own events (parsing, storage, the Discord
+scheduled event made alongside), merged with the dataset's, and which one is next.
+
+Calendar dates (a day, a month, a year) are counted in the server's time zone; an exact time is an instant
+and carries its own zone. Nothing here invents a part of a date the source does not give.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiosqlite
+import discord
+
+from bot.clock import Clock
+from bot.database import transaction
+from bot.dataset import PRECISIONS, Dataset, PartialDate, Status
+from bot.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.render.common import clean_user_text, escape_user_text
+
+log = logging.getLogger(__name__)
+
+DATASET_KEY_PREFIX = "ds:"
+SERVER_KEY_PREFIX = "guild:"
+MAX_SERVER_EVENTS = 25
+EVENT_NAME_LIMIT = 100
+MAX_YEARS_AHEAD = 10  # keeps dates far from datetime's year-9999 edge, and typos like 2206 out
+SCHEDULED_EVENT_LENGTH = timedelta(hours=2)
+# Where the Discord scheduled event says it happens: neutral, because a server's event may be a watch
+# party, a premiere or a book launch, and the platform is a fact the dataset would have to hold.
+SCHEDULED_EVENT_LOCATION = "Online"
+
+_DATE_INPUT = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_TIME_INPUT = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """The server's zone; UTC if the stored name is somehow unknown here (it was validated when set)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("Unknown stored time zone %r; counting in UTC", name)
+        return ZoneInfo("UTC")
+
+
+# --------------------------------------------------------------------------------------------
+# One model for both sources
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CountdownEvent:
+    """An event /countdown can show: from the dataset (`status` set) or a server's own (`status` None)."""
+
+    key: str  # "ds:<dataset event id>" or "guild:<guild_events.id>"
+    title: str  # for a server event this is user text: use `safe_title` to display it
+    date: PartialDate
+    status: Status | None
+    note: str = ""
+    sources: tuple[str, ...] = ()
+    created_at: datetime | None = None  # when a server's own event was added
+
+    @property
+    def is_server_event(self) -> bool:
+        return self.key.startswith(SERVER_KEY_PREFIX)
+
+    @property
+    def is_rumour(self) -> bool:
+        return self.status == "rumoured"
+
+    @property
+    def safe_title(self) -> str:
+        """The title ready for markdown: a server's user-typed name is escaped, the dataset's is ours."""
+        return escape_user_text(self.title, EVENT_NAME_LIMIT) if self.is_server_event else self.title
+
+
+def dataset_events(dataset: Dataset) -> list[CountdownEvent]:
+    return [
+        CountdownEvent(
+            key=DATASET_KEY_PREFIX + event.id,
+            title=event.title,
+            date=event.date,
+            status=event.status,
+            note=event.note,
+            sources=event.sources,
+        )
+        for event in dataset.events
+    ]
+
+
+def merged_events(dataset: Dataset, server_events: Iterable[ServerEvent]) -> list[CountdownEvent]:
+    return dataset_events(dataset) + [event.as_countdown_event() for event in server_events]
+
+
+# --------------------------------------------------------------------------------------------
+# Time: periods, what is upcoming, what is past
+# --------------------------------------------------------------------------------------------
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant (UTC) of `day` in `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def period(value: PartialDate, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """[start, end) in UTC of what `value` denotes, calendar parts counted in `zone`.
+
+    An exact time is an instant (start == end, in the date's own zone); unknown gives None.
+    """
+    if value.year is None:
+        return None
+    if value.precision == "time":
+        moment = value.moment()
+        assert moment is not None
+        return moment, moment
+    first = date(value.year, value.month or 1, value.day or 1)
+    if value.precision == "day":
+        after = first + timedelta(days=1)
+    elif value.precision == "month":
+        after = first + timedelta(days=calendar.monthrange(first.year, first.month)[1])
+    else:
+        after = date(first.year + 1, 1, 1)
+    return local_midnight(first, zone), local_midnight(after, zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    upcoming: tuple[CountdownEvent, ...]  # soonest first by end (includes a day or month under way)
+    past: tuple[CountdownEvent, ...]  # most recent first
+    undated: tuple[CountdownEvent, ...]  # "unknown" dates
+
+
+def timeline(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> Timeline:
+    upcoming: list[tuple[tuple[datetime, int], CountdownEvent]] = []
+    past: list[tuple[datetime, CountdownEvent]] = []
+    undated: list[CountdownEvent] = []
+    for event in events:
+        bounds = period(event.date, zone)
+        if bounds is None:
+            undated.append(event)
+        elif now < bounds[1]:
+            # Ordered by when it will surely have happened: "tomorrow" comes before a "2026" already under
+            # way, and a precise date before a vaguer one ending together.
+            upcoming.append(((bounds[1], PRECISIONS.index(event.date.precision)), event))
+        else:
+            past.append((bounds[1], event))
+    upcoming.sort(key=lambda pair: pair[0])
+    past.sort(key=lambda pair: pair[0], reverse=True)
+    return Timeline(
+        upcoming=tuple(event for _, event in upcoming),
+        past=tuple(event for _, event in past),
+        undated=tuple(undated),
+    )
+
+
+def next_upcoming(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> CountdownEvent | None:
+    """The next release to count down to. Rumours are never offered as "the next release"."""
+    return next((e for e in timeline(events, now, zone).upcoming if not e.is_rumour), None)
+
+
+def most_recent(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> CountdownEvent | None:
+    return next((e for e in timeline(events, now, zone).past if not e.is_rumour), None)
+
+
+def autocomplete_events(
+    events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo, typed: str, limit: int = 25
+) -> list[CountdownEvent]:
+    """Events whose title contains what was typed: upcoming first (soonest first), then past, then undated."""
+    ordered = timeline(events, now, zone)
+    needle = clean_user_text(typed).casefold()
+    found = [
+        event
+        for event in (*ordered.upcoming, *ordered.past, *ordered.undated)
+        if needle in event.title.casefold() or needle == event.key
+    ]
+    return found[:limit]
+
+
+def find_event(events: Sequence[CountdownEvent], query: str) -> CountdownEvent:
+    """The event an option names: an autocomplete key, or a title typed by hand (any case)."""
+    text = clean_user_text(query)
+    if not text:
+        raise InvalidOptionError("Type an event's name, or pick one from the suggestions.")
+    for event in events:
+        if event.key == text:
+            return event
+    folded = text.casefold()
+    exact = [e for e in events if e.title.casefold() == folded]
+    if exact:
+        return exact[0]
+    partial = [e for e in events if folded in e.title.casefold()]
+    if len(partial) == 1:
+        return partial[0]
+    raise NotFoundError(_not_found_message(events, text, partial))
+
+
+def _not_found_message(events: Sequence[CountdownEvent], text: str, partial: list[CountdownEvent]) -> str:
+    candidates = partial
+    if not candidates:
+        by_title = {e.title.casefold(): e for e in events}
+        close = difflib.get_close_matches(text.casefold(), list(by_title), n=3, cutoff=0.4)
+        candidates = [by_title[title] for title in close]
+    what = "Several events match" if len(partial) > 1 else "I know no event called"
+    message = f"{what} **{escape_user_text(text, 80) or 'that'}**."
+    if candidates:
+        message += " Did you mean: " + "; ".join(f"**{e.safe_title}**" for e in candidates[:3]) + "?"
+    return message + " Pick one from the suggestions as you type."
+
+
+# --------------------------------------------------------------------------------------------
+# A server's own events: input parsing
+# --------------------------------------------------------------------------------------------
+
+
+def clean_event_name(text: str) -> str:
+    """The name as stored: control characters dropped, whitespace folded, 1-100 characters."""
+    name = clean_user_text(text)
+    if not name:
+        raise InvalidOptionError("Give the event a name (letters or emoji, not only spaces).")
+    if len(name) > EVENT_NAME_LIMIT:
+        raise InvalidOptionError(
+            f"Event names can be at most {EVENT_NAME_LIMIT} characters; that one has {len(name)}."
+        )
+    return name
+
+
+def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now: datetime) -> PartialDate:
+    """A server event's date from `YYYY-MM-DD` and an optional 24-hour `HH:MM` in the server's zone.
+
+    Refuses impossible dates (30 February), times a clock change skips, the past and the far future.
+    """
+    zone = zone_of(zone_name)
+    raw_date = clean_user_text(date_text)
+    match = _DATE_INPUT.match(raw_date)
+    if match is None:
+        raise InvalidOptionError(
+            f"**{escape_user_text(date_text, 40) or 'That'}** is not a date: write it as YYYY-MM-DD, "
+            "for example `2027-04-17`."
+        )
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise InvalidOptionError(f"There is no month {month}: months run from 01 to 12.")
+    today = now.astimezone(zone).date()
+    if year < today.year:
+        raise InvalidOptionError(f"{raw_date} is in the past (today is {today:%-d %B %Y} in {zone.key}).")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise InvalidOptionError(
+            f"{calendar.month_name[month]} {year} has no day {day} "
+            f"(it has {calendar.monthrange(year, month)[1]} days)."
+        )
+    if year > today.year + MAX_YEARS_AHEAD:
+        raise InvalidOptionError(f"Pick a date within the next {MAX_YEARS_AHEAD} years.")
+    chosen = date(year, month, day)
+
+    if time_text is None:
+        if chosen < today:
+            raise InvalidOptionError(
+                f"{chosen:%-d %B %Y} is in the past (today is {today:%-d %B %Y} in {zone.key})."
+            )
+        return PartialDate(year, month, day)
+
+    raw_time = clean_user_text(time_text)
+    time_match = _TIME_INPUT.match(raw_time)
+    if time_match is None:
+        raise InvalidOptionError(
+            f"**{escape_user_text(time_text, 40) or 'That'}** is not a time: write it as HH:MM on a "
+            "24-hour clock, for example `20:30`."
+        )
+    hour, minute = int(time_match.group(1)), int(time_match.group(2))
+    if hour > 23 or minute > 59:
+        raise InvalidOptionError(f"{raw_time} is not a time of day: use 00:00 to 23:59.")
+    local = datetime(year, month, day, hour, minute, tzinfo=zone)
+    # zoneinfo accepts a wall time the clocks skip (spring forward); a round trip through UTC exposes it.
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise InvalidOptionError(
+            f"{hour:02d}:{minute:02d} does not exist on {chosen:%-d %B %Y} in {zone.key}: the clocks "
+            "skip it. Pick another time."
+        )
+    if local.astimezone(UTC) <= now:
+        raise InvalidOptionError(
+            f"{chosen:%-d %B %Y}, {hour:02d}:{minute:02d} ({zone.key}) is in the past; "
+            f"it is now {now.astimezone(zone):%-d %B %Y, %H:%M} there."
+        )
+    return PartialDate(year, month, day, time(hour, minute), zone.key)
+
+
+# --------------------------------------------------------------------------------------------
+# A server's own events: storage
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ServerEvent:
+    id: int
+    guild_id: int
+    name: str  # cleaned user text; escape when displaying
+    date: PartialDate  # "day" or "time" precision; a time carries the zone it was entered in
+    scheduled_event_id: int | None
+    created_by: int
+    created_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{SERVER_KEY_PREFIX}{self.id}"
+
+    def as_countdown_event(self) -> CountdownEvent:
+        return CountdownEvent(
+            key=self.key, title=self.name, date=self.date, status=None, created_at=self.created_at
+        )
+
+
+_COLUMNS = "id, guild_id, name, date, scheduled_event_id, created_by, created_at"
+
+
+def _from_row(row: aiosqlite.Row) -> ServerEvent:
+    return ServerEvent(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        date=PartialDate.parse(row["date"]),
+        scheduled_event_id=row["scheduled_event_id"],
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+def _chronological(events: Iterable[ServerEvent]) -> list[ServerEvent]:
+    return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
+
+
+class ServerEventRepository:
+    """The only code that reads or writes `guild_events`."""
+
+    def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def for_guild(self, guild_id: int) -> list[ServerEvent]:
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return _chronological(_from_row(row) for row in rows)
+
+    async def by_guild(self) -> dict[int, list[ServerEvent]]:
+        """Every server's events (at most 25 each), for the announcer."""
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM guild_events") as cursor:
+            rows = await cursor.fetchall()
+        grouped: dict[int, list[ServerEvent]] = {}
+        for row in rows:
+            event = _from_row(row)
+            grouped.setdefault(event.guild_id, []).append(event)
+        return {guild_id: _chronological(events) for guild_id, events in grouped.items()}
+
+    async def add(self, guild_id: int, *, name: str, date: PartialDate, created_by: int) -> ServerEvent:
+        """Store a new event; the limit and the unique name are checked in the same transaction."""
+        name = clean_event_name(name)
+        name_key = name.casefold()
+        created_at = self._clock.now()
+        async with transaction(self._db) as db:
+            async with db.execute(
+                "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
+            ) as cursor:
+                taken = {row[0] for row in await cursor.fetchall()}
+            if name_key in taken:
+                raise InvalidOptionError(
+                    f"This server already has an event called **{escape_user_text(name)}**. "
+                    "Pick another name, or remove that one first."
+                )
+            if len(taken) >= MAX_SERVER_EVENTS:
+                raise InvalidOptionError(
+                    f"This server already has {MAX_SERVER_EVENTS} events, the most it can have. "
+                    "Remove one with `/config event-remove` first."
+                )
+            try:
+                cursor = await db.execute(
+                    "INSERT INTO guild_events (guild_id, name, name_key, date, created_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, name, name_key, date.iso(), created_by, created_at.isoformat()),
+                )
+            except sqlite3.IntegrityError as exc:  # the UNIQUE backstop, should the check above ever miss
+                raise InvalidOptionError("An event with that name already exists here.") from exc
+            event_id = cursor.lastrowid
+        assert event_id is not None
+        log.info("Guild %s added event %s (%s)", guild_id, event_id, date.iso())
+        return ServerEvent(event_id, guild_id, name, date, None, created_by, created_at)
+
+    async def set_scheduled_event(self, event_id: int, scheduled_event_id: int) -> None:
+        async with transaction(self._db) as db:
+            await db.execute(
+                "UPDATE guild_events SET scheduled_event_id = ? WHERE id = ?", (scheduled_event_id, event_id)
+            )
+
+    async def remove(self, guild_id: int, event_id: int) -> bool:
+        async with transaction(self._db) as db:
+            cursor = await db.execute(
+                "DELETE FROM guild_events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
+            )
+            removed = cursor.rowcount > 0
+        if removed:
+            log.info("Guild %s removed event %s", guild_id, event_id)
+        return removed
+
+
+def find_server_event(events: Sequence[ServerEvent], query: str) -> ServerEvent:
+    """The server event an option names: its key from autocomplete, or its name in any case."""
+    found = find_event([e.as_countdown_event() for e in events], query)
+    return next(e for e in events if e.key == found.key)
+
+
+# --------------------------------------------------------------------------------------------
+# The Discord scheduled event made alongside (so the event shows in the server's Events tab)
+# --------------------------------------------------------------------------------------------
+
+
+class ScheduledEventRefused(FandexError):
+    """Discord would not (or we may not) create the scheduled event; the bot-side event is kept."""
+
+
+def scheduled_event_times(value: PartialDate, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """Start and end for Discord: an exact time lasts two hours; a whole day runs 09:00 to midnight there."""
+    if value.precision == "time":
+        start = value.moment()
+        assert start is not None
+        end = start + SCHEDULED_EVENT_LENGTH
+    else:
+        assert value.year is not None and value.month is not None and value.day is not None
+        day = date(value.year, value.month, value.day)
+        start = datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
+        end = local_midnight(day + timedelta(days=1), zone)
+    # Discord refuses a start in the past (a day event added for today, after 09:00).
+    start = max(start, now + timedelta(minutes=1))
+    return start, max(end, start + timedelta(minutes=30))
+
+
+async def create_scheduled_event(
+    guild: discord.Guild, event: ServerEvent, zone: ZoneInfo, now: datetime
+) -> discord.ScheduledEvent:
+    me = guild.me
+    permissions = me.guild_permissions if me is not None else discord.Permissions.none()
+    if not (permissions.manage_events or permissions.create_events):
+        raise ScheduledEventRefused(
+            "I could not add it to the server's Events tab: I need the **Create Events** (or Manage Events) "
+            "permission. The event itself is saved."
+        )
+    start, end = scheduled_event_times(event.date, zone, now)
+    try:
+        return await guild.create_scheduled_event(
+            name=event.name,
+            start_time=start,
+            end_time=end,
+            entity_type=discord.EntityType.external,
+            location=SCHEDULED_EVENT_LOCATION,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            description="Added with Fandex by this server's moderators.",
+            reason="/config event-add",
+        )
+    except discord.Forbidden as exc:
+        raise ScheduledEventRefused(
+            "Discord refused to add it to the server's Events tab: I need the **Manage Events** permission. "
+            "The event itself is saved."
+        ) from exc
+    except discord.HTTPException as exc:
+        log.warning("Creating a scheduled event in guild %s failed: %s", guild.id, exc)
+        raise ScheduledEventRefused(
+            f"Discord could not add it to the server's Events tab right now (error {exc.status}). "
+            "The event itself is saved."
+        ) from exc
+
+
+async def delete_scheduled_event(guild: discord.Guild, scheduled_event_id: int) -> bool:
+    """Remove the scheduled event we made; False if Discord refused (it may already be gone)."""
+    try:
+        scheduled = await guild.fetch_scheduled_event(scheduled_event_id)
+        await scheduled.delete(reason="/config event-remove")
+    except discord.NotFound:
+        return True
+    except discord.HTTPException as exc:
+        log.info("Could not delete scheduled event %s in guild %s: %s", scheduled_event_id, guild.id, exc)
+        return False
+    return True

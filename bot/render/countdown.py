@@ -1,0 +1,283 @@
+"""The /countdown answers, the announcement messages and the server-event replies of /config.
+
+Every date is shown to the precision the source gives: an exact time as Discord timestamps (each reader
+sees their own zone and language), a day with the zone its days are counted in, a month or a year as
+"expected …" and never a made-up day. Statuses other than confirmed are always labelled.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.events import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
+from bot.guild_settings import GuildSettings
+from bot.render.common import (
+    BRAND_COLOUR,
+    FIELD_VALUE_LIMIT,
+    choice_text,
+    fit_embed,
+    source_links,
+    status_label,
+    timestamp,
+    truncate,
+)
+from bot.render.settings import announcements_text
+
+RUMOUR_COLOUR = discord.Colour(0x95A5A6)
+SERVER_EVENT_LABEL = "🏠 This server's own event (added by its moderators)"
+CHOICE_STATUS_SUFFIXES = {"announced": " (announced)", "rumoured": " (rumour)"}
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def duration_text(delta: timedelta) -> str:
+    """A countdown in the two largest units: "3 days, 4 hours", "5 hours, 12 minutes", "12 minutes"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _plural(days, "day") + (f", {_plural(hours, 'hour')}" if hours else "")
+    if hours:
+        return _plural(hours, "hour") + (f", {_plural(minutes, 'minute')}" if minutes else "")
+    return _plural(minutes, "minute") if minutes else "less than a minute"
+
+
+def zone_note(zone: ZoneInfo, *, server: bool) -> str:
+    return f"days counted in {zone.key}" + (", this server's time zone" if server else "")
+
+
+def _period_label(event: CountdownEvent) -> str:
+    value = event.date
+    assert value.year is not None
+    if value.month is None:
+        return str(value.year)
+    return f"{calendar.month_name[value.month]} {value.year}"
+
+
+def _ago_in_months(event: CountdownEvent, now: datetime, zone: ZoneInfo) -> str:
+    local = now.astimezone(zone)
+    value = event.date
+    assert value.year is not None
+    if value.month is None:
+        years = local.year - value.year
+        return "last year" if years == 1 else f"{years} years ago"
+    months = (local.year - value.year) * 12 + local.month - value.month
+    if months < 12:
+        return "last month" if months == 1 else f"{months} months ago"
+    return f"about {_plural(months // 12, 'year')} ago"
+
+
+def when_lines(
+    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+) -> list[str]:
+    """The date, and how long to go or how long ago, to the precision the source gives."""
+    bounds = period(event.date, zone)
+    if bounds is None:
+        return ["📅 No date known yet."]
+    precision = event.date.precision
+    if precision == "time":
+        moment = bounds[0]
+        lines = [f"📅 **{timestamp(moment, 'F')}** ({timestamp(moment, 'R')})"]
+        if moment > now:
+            lines.append(f"⏳ {duration_text(moment - now)} to go")
+        return lines
+    if precision == "day":
+        value = event.date
+        assert value.year is not None and value.month is not None and value.day is not None
+        day = date(value.year, value.month, value.day)
+        days = (day - now.astimezone(zone).date()).days
+        label = f"📅 **{day:%A %-d %B %Y}**"
+        note = zone_note(zone, server=server_zone)
+        if days > 0:
+            return [label, f"⏳ {_plural(days, 'day')} to go ({note})"]
+        if days == 0:
+            return [label, f"🎉 That's today ({note})"]
+        ago = "yesterday" if days == -1 else f"{-days} days ago"
+        return [f"{label}, {ago} ({note})"]
+    # month or year: never a day the source does not give
+    label = _period_label(event)
+    if now < bounds[1]:
+        verb = "Rumoured for" if event.is_rumour else "Expected"
+        return [f"📅 {verb} **{label}**; no exact date announced yet."]
+    return [f"📅 **{label}** (no exact date known), {_ago_in_months(event, now, zone)}."]
+
+
+def status_text(event: CountdownEvent) -> str:
+    return SERVER_EVENT_LABEL if event.status is None else status_label(event.status)
+
+
+def _status_banner(event: CountdownEvent) -> list[str]:
+    if event.is_rumour:
+        return ["❓ **Unconfirmed rumour, not a fact.** Treat it with care."]
+    if event.status == "announced":
+        return ["📣 **Announced, not yet confirmed.**"]
+    return []
+
+
+def _add_details(embed: discord.Embed, event: CountdownEvent) -> None:
+    embed.add_field(name="Status", value=status_text(event), inline=False)
+    if event.note:
+        embed.add_field(name="Note", value=truncate(event.note, FIELD_VALUE_LIMIT), inline=False)
+    if event.sources:
+        embed.add_field(name="Sources", value=source_links(event.sources), inline=False)
+
+
+def event_title(event: CountdownEvent) -> str:
+    return f"❓ Rumour: {event.safe_title}" if event.is_rumour else event.safe_title
+
+
+def countdown_embed(
+    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+) -> discord.Embed:
+    embed = discord.Embed(
+        title=event_title(event),
+        description="\n".join(
+            [*_status_banner(event), *when_lines(event, now, zone, server_zone=server_zone)]
+        ),
+        colour=RUMOUR_COLOUR if event.is_rumour else BRAND_COLOUR,
+    )
+    _add_details(embed, event)
+    return fit_embed(embed)
+
+
+def nothing_upcoming_embed(
+    recent: CountdownEvent | None, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+) -> discord.Embed:
+    lines = ["No upcoming release is known yet."]
+    if recent is not None:
+        lines += ["", f"The most recent was **{recent.safe_title}**:"]
+        lines += [*_status_banner(recent), *when_lines(recent, now, zone, server_zone=server_zone)]
+    embed = discord.Embed(title="Nothing upcoming yet", description="\n".join(lines), colour=BRAND_COLOUR)
+    if recent is not None:
+        _add_details(embed, recent)
+    return fit_embed(embed)
+
+
+def short_date(event: CountdownEvent) -> str:
+    value = event.date
+    if value.precision == "time" and value.time is not None:
+        return (
+            f"{value.day} {calendar.month_abbr[value.month or 1]} {value.year}, {value.time:%H:%M} {value.tz}"
+        )
+    return value.human()
+
+
+def event_choice_name(event: CountdownEvent, now: datetime, zone: ZoneInfo) -> str:
+    """An autocomplete label, 1-100 characters, the date always visible: "⏳ Title · 17 April 2027"."""
+    bounds = period(event.date, zone)
+    marker = "⏳ " if bounds is not None and now < bounds[1] else ""
+    suffix = f" · {short_date(event)}" + CHOICE_STATUS_SUFFIXES.get(event.status or "", "")
+    title = truncate(event.title, max(100 - len(marker) - len(suffix), 10))
+    return choice_text(f"{marker}{title}{suffix}")
+
+
+# --------------------------------------------------------------------------------------------
+# Announcements
+# --------------------------------------------------------------------------------------------
+
+
+def announcement_content(
+    event: CountdownEvent,
+    kind: Literal["reminder", "release"],
+    role_id: int | None,
+    now: datetime,
+    zone: ZoneInfo,
+) -> str:
+    """The message text: the role ping (if any) first, then what is happening."""
+    ping = f"<@&{role_id}> " if role_id is not None else ""
+    title = f"**{event.safe_title}**"
+    if kind == "release":
+        body = f"🎉 It's time: {title}" if event.date.precision == "time" else f"🎉 Today: {title}"
+    else:
+        bounds = period(event.date, zone)
+        assert bounds is not None
+        if event.date.precision == "time":
+            when = timestamp(bounds[0], "R")
+        else:
+            days = (bounds[0].astimezone(zone).date() - now.astimezone(zone).date()).days
+            when = "tomorrow" if days == 1 else f"in {days} days"
+        body = f"⏰ Reminder: {title}, {when}"
+    if event.status == "announced":
+        body += " (the date is announced, not yet confirmed)"
+    return truncate(ping + body, 2000)
+
+
+def announcement_embed(
+    event: CountdownEvent, kind: Literal["reminder", "release"], now: datetime, zone: ZoneInfo
+) -> discord.Embed:
+    embed = countdown_embed(event, now, zone)
+    embed.set_footer(text="Fandex reminder" if kind == "reminder" else "Fandex release-day announcement")
+    return embed
+
+
+# --------------------------------------------------------------------------------------------
+# A server's own events in /config
+# --------------------------------------------------------------------------------------------
+
+
+def server_event_when(event: ServerEvent) -> str:
+    value = event.date
+    assert value.year is not None and value.month is not None and value.day is not None
+    text = f"{date(value.year, value.month, value.day):%A %-d %B %Y}"
+    if value.time is not None:
+        text += f", {value.time:%H:%M} ({value.tz})"
+    return text
+
+
+def server_events_field(events: Sequence[ServerEvent]) -> tuple[str, str]:
+    """The /config show field listing the server's own events, within a field's 1024 characters."""
+    name = f"This server's events ({len(events)}/{MAX_SERVER_EVENTS})"
+    if not events:
+        return name, "None yet. Add one with `/config event-add`."
+    lines: list[str] = []
+    used = 0
+    for index, event in enumerate(events):
+        line = f"• **{event.as_countdown_event().safe_title}**: {server_event_when(event)}"
+        more = len(events) - index - 1
+        reserve = len(f"\n+{more} more") if more else 0
+        if used + len(line) + 1 + reserve > FIELD_VALUE_LIMIT:
+            lines.append(f"+{len(events) - index} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return name, "\n".join(lines)
+
+
+def event_added_text(event: ServerEvent, *, scheduled_note: str | None, announcements_on: bool) -> str:
+    safe = event.as_countdown_event().safe_title
+    text = f"Added **{safe}** on {server_event_when(event)}."
+    if event.date.time is None:
+        text += " Its day is counted in this server's time zone."
+    text += (
+        " It will be announced in the announcement channel."
+        if announcements_on
+        else " Turn on `/config announcements` to have it announced."
+    )
+    if scheduled_note:
+        text += f"\n{scheduled_note}"
+    return text
+
+
+def event_removed_text(event: ServerEvent, *, scheduled_note: str | None) -> str:
+    text = f"Removed **{event.as_countdown_event().safe_title}** ({server_event_when(event)})."
+    if scheduled_note:
+        text += f"\n{scheduled_note}"
+    return text
+
+
+def announcements_saved_text(settings: GuildSettings, warnings: Sequence[str]) -> str:
+    text = f"Release-day announcements are on. {announcements_text(settings)}"
+    text += (
+        " A day-only release is announced at 09:00 in this server's time zone; an exact time, at that time."
+    )
+    for warning in warnings:
+        text += f"\n⚠️ {warning}"
+    return text

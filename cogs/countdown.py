@@ -1,0 +1,115 @@
+"""/countdown, and the background loop that posts release-day announcements.
+
+The loop only wakes up and asks the announcer what is due; what is due is computed from the database and
+the dataset each time, so a restart loses nothing. Tests await `run_due_announcements()` after moving a
+fake clock, or shorten `Announcer.poll_interval`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.announcer import Announcer, RunReport
+from bot.errors import safe_autocomplete
+from bot.events import (
+    CountdownEvent,
+    ServerEventRepository,
+    autocomplete_events,
+    find_event,
+    merged_events,
+    most_recent,
+    next_upcoming,
+    zone_of,
+)
+from bot.render.countdown import countdown_embed, event_choice_name, nothing_upcoming_embed
+
+if TYPE_CHECKING:
+    from bot.client import FandexBot
+
+log = logging.getLogger(__name__)
+
+CHOICE_VALUE_LIMIT = 100
+
+
+class Countdown(commands.Cog):
+    def __init__(self, bot: FandexBot) -> None:
+        self.bot = bot
+        self.events = ServerEventRepository(bot.db, bot.clock)
+        self.announcer = Announcer(bot, self.events)
+        self._loop_task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self._loop_task = asyncio.create_task(self._announce_forever(), name="fandex-announcements")
+
+    async def cog_unload(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+            self._loop_task = None
+
+    async def run_due_announcements(self) -> RunReport:
+        """Post whatever is due right now (by the bot's clock); safe to call while the loop runs."""
+        return await self.announcer.run_due()
+
+    async def _announce_forever(self) -> None:
+        await self.bot.wait_until_ready()  # guilds and channels must be cached to check permissions
+        while not self.bot.is_closed():
+            try:
+                await self.run_due_announcements()
+            except Exception:
+                log.exception("Announcement run failed; trying again in %.0f s", self.announcer.poll_interval)
+            await asyncio.sleep(self.announcer.poll_interval)
+
+    async def _events_here(self, guild_id: int | None) -> tuple[ZoneInfo, list[CountdownEvent]]:
+        """The zone days are counted in (UTC outside a server) and every event visible here."""
+        if guild_id is None:
+            return ZoneInfo("UTC"), merged_events(self.bot.dataset, [])
+        settings = await self.bot.guild_settings.get(guild_id)
+        server_events = await self.events.for_guild(guild_id)
+        return zone_of(settings.timezone), merged_events(self.bot.dataset, server_events)
+
+    @app_commands.command(
+        name="countdown", description="How long until the next release, or an event you pick"
+    )
+    @app_commands.describe(event="The event to count down to (default: the next upcoming release)")
+    async def countdown(self, interaction: discord.Interaction[FandexBot], event: str | None = None) -> None:
+        now = self.bot.clock.now()
+        zone, events = await self._events_here(interaction.guild_id)
+        in_server = interaction.guild_id is not None
+        if event is None:
+            upcoming = next_upcoming(events, now, zone)
+            if upcoming is None:
+                embed = nothing_upcoming_embed(
+                    most_recent(events, now, zone), now, zone, server_zone=in_server
+                )
+            else:
+                embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
+        else:
+            embed = countdown_embed(find_event(events, event), now, zone, server_zone=in_server)
+        await interaction.response.send_message(embed=embed)
+
+    @countdown.autocomplete("event")
+    @safe_autocomplete
+    async def countdown_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        now = self.bot.clock.now()
+        zone, events = await self._events_here(interaction.guild_id)
+        return [
+            app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
+            for event in autocomplete_events(events, now, zone, current)
+            if len(event.key) <= CHOICE_VALUE_LIMIT
+        ]
+
+
+async def setup(bot: FandexBot) -> None:
+    await bot.add_cog(Countdown(bot))

@@ -1,0 +1,417 @@
+"""Release-day announcements end to end: posted once per server, event and kind (not zero times, not
+twice) across restarts and a crash right after posting; catch-up within 6 hours and skip beyond; the role
+ping and nothing else; failures recorded and shown instead of retried forever.
+
+The clock is a FakeClock moved by hand, and each run is awaited directly (`run_due_announcements`), so no
+test sleeps until a release date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from bot.announcer import Announcement, AnnouncementLog, Announcer
+from bot.client import FandexBot
+from cogs.countdown import Countdown
+from tests.bot.test_announcer import FakeClock
+from tests.cogs.test_countdown import DAY, MONTH, RUMOUR, dataset_with, extra_event
+from tests.conftest import StartBot
+from tests.emulator import Channel, DiscordEmulator, Guild, Role, User
+from tests.emulator.models import MEMBER_OVERWRITE, SEND_MESSAGES, Overwrite
+from tests.emulator.server import RecordedRequest
+
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+PARTY_AT = datetime(2027, 3, 12, 20, 0, tzinfo=UTC)
+
+
+class Killed(BaseException):
+    """Stands in for the process dying: nothing after it runs, no handler catches it."""
+
+
+@pytest.fixture
+def guild(emulator: DiscordEmulator) -> Guild:
+    return emulator.add_guild(name="Heartstopper Fans")
+
+
+@pytest.fixture
+def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
+    user = emulator.add_user("mr-farouk")
+    emulator.member(guild, user, manage_guild=True)
+    return user
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+def countdown(bot: FandexBot) -> Countdown:
+    return cast(Countdown, bot.get_cog("Countdown"))
+
+
+def posts(emulator: DiscordEmulator, channel: Channel) -> list[RecordedRequest]:
+    """Every attempt the bot made to post in `channel` (answered or not)."""
+    return [
+        r for r in emulator.requests if r.method == "POST" and r.path == f"/channels/{channel.id}/messages"
+    ]
+
+
+async def announce_in(
+    emulator: DiscordEmulator,
+    guild: Guild,
+    moderator: User,
+    *,
+    role: Role | None = None,
+    reminder: str | None = None,
+) -> Channel:
+    channel = guild.add_channel("releases")
+    options: dict[str, Any] = {"channel": channel}
+    if role is not None:
+        options["role"] = role
+    if reminder is not None:
+        options["reminder"] = reminder
+    result = await emulator.slash(guild, moderator, "config announcements", **options)
+    assert result.content.startswith("Release-day announcements are on."), result.content
+    return channel
+
+
+async def add_party(
+    emulator: DiscordEmulator, guild: Guild, moderator: User, name: str = "Watch party"
+) -> None:
+    result = await emulator.slash(
+        guild, moderator, "config event-add", name=name, date="2027-03-12", time="20:00"
+    )
+    assert result.content.startswith("Added"), result.content
+
+
+async def stored(bot: FandexBot, guild: Guild) -> list[Announcement]:
+    return await AnnouncementLog(bot.db).for_guild(guild.id)
+
+
+async def wait_for_messages(emulator: DiscordEmulator, channel: Channel, count: int) -> None:
+    """Wait (at most 5 s) until `count` messages are in `channel`, posted by the bot on its own."""
+    async with asyncio.timeout(5):
+        # The bot has no message intent, so no event says "posted": look, as a member would.
+        while len(emulator.messages_in(channel.id)) < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def test_a_moderators_event_is_announced_once_pinging_only_the_role(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    role = guild.add_role("Heartstoppers", mentionable=True)
+    channel = await announce_in(emulator, guild, moderator, role=role)
+    await add_party(emulator, guild, moderator, name="Watch party @everyone")
+
+    clock.current = PARTY_AT - timedelta(seconds=1)
+    await countdown(bot).run_due_announcements()
+    assert emulator.messages_in(channel.id) == []
+
+    clock.current = PARTY_AT
+    report = await countdown(bot).run_due_announcements()
+    assert report.sent == 1
+    for _ in range(3):
+        clock.advance(minutes=30)
+        await countdown(bot).run_due_announcements()
+
+    [message] = emulator.messages_in(channel.id)
+    assert message["content"] == f"<@&{role.id}> 🎉 It's time: **Watch party @\u200beveryone**"
+    assert message["embeds"][0]["footer"]["text"] == "Fandex release-day announcement"
+    [request] = posts(emulator, channel)
+    assert request.json["allowed_mentions"] == {"parse": [], "roles": [role.id]}  # that role, nothing else
+    assert request.json["enforce_nonce"] is True and len(request.json["nonce"]) <= 25
+    assert emulator.messages_in(guild.general.id) == []
+    [row] = await stored(bot, guild)
+    assert (row.kind, row.state, row.message_id) == ("release", "sent", int(message["id"]))
+
+
+async def test_a_day_is_announced_at_nine_in_the_servers_time_zone(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    await emulator.slash(guild, moderator, "config timezone", tz="Europe/London")
+    channel = await announce_in(emulator, guild, moderator)
+    await emulator.slash(guild, moderator, "config event-add", name="Volume 7 launch", date="2027-04-17")
+
+    clock.current = datetime(2027, 4, 17, 7, 59, tzinfo=UTC)  # 08:59 BST
+    await countdown(bot).run_due_announcements()
+    assert emulator.messages_in(channel.id) == []
+    clock.current = datetime(2027, 4, 17, 8, 0, tzinfo=UTC)  # 09:00 BST
+    await countdown(bot).run_due_announcements()
+    [message] = emulator.messages_in(channel.id)
+    assert message["content"] == "🎉 Today: **Volume 7 launch**"
+    assert posts(emulator, channel)[0].json["allowed_mentions"] == {"parse": []}  # no role: no ping at all
+
+
+async def test_a_reminder_then_the_release_each_once_even_after_a_restart(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator, reminder="1d")
+    await add_party(emulator, guild, moderator)
+
+    clock.current = PARTY_AT - timedelta(days=1)
+    await countdown(bot).run_due_announcements()
+    clock.current = PARTY_AT
+    await countdown(bot).run_due_announcements()
+    await countdown(bot).run_due_announcements()
+
+    bot = await start_bot(clock=clock)  # a new process on the same database
+    await countdown(bot).run_due_announcements()
+    unix = int(PARTY_AT.timestamp())
+    assert [m["content"] for m in emulator.messages_in(channel.id)] == [
+        f"⏰ Reminder: **Watch party**, <t:{unix}:R>",
+        "🎉 It's time: **Watch party**",
+    ]
+    assert len(posts(emulator, channel)) == 2
+    assert sorted((r.kind, r.state) for r in await stored(bot, guild)) == [
+        ("release", "sent"),
+        ("reminder", "sent"),
+    ]
+
+
+async def test_no_duplicate_across_a_gateway_reconnect(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    clock.current = PARTY_AT
+    await countdown(bot).run_due_announcements()
+
+    await emulator.drop_gateway()  # a network cut: discord.py reconnects and resumes
+    async with asyncio.timeout(5):
+        while not emulator.gateway.resumes or not emulator.gateway.connected:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    clock.advance(minutes=5)
+    await countdown(bot).run_due_announcements()
+    assert len(posts(emulator, channel)) == 1
+    assert len(emulator.messages_in(channel.id)) == 1
+
+
+async def test_no_duplicate_when_the_process_dies_right_after_posting(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+
+    original_settle = AnnouncementLog.settle
+
+    async def die_before_recording(
+        self: AnnouncementLog, row: Announcement, state: str, **kwargs: Any
+    ) -> None:
+        if state == "sent":
+            raise Killed
+        await original_settle(self, row, state, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AnnouncementLog, "settle", die_before_recording)
+    clock.current = PARTY_AT
+    with pytest.raises(Killed):
+        await countdown(bot).run_due_announcements()
+    [posted] = emulator.messages_in(channel.id)
+    [row] = await stored(bot, guild)
+    assert row.state == "pending"  # posted, but the process died before recording it
+
+    monkeypatch.undo()
+    clock.advance(minutes=1)
+    bot = await start_bot(clock=clock)  # the restart re-sends the pending row with the same nonce...
+    await countdown(bot).run_due_announcements()
+
+    assert emulator.messages_in(channel.id) == [
+        posted
+    ]  # ...and Discord answers with the message already there
+    first, second = posts(emulator, channel)
+    assert first.json["nonce"] == second.json["nonce"] and second.json["enforce_nonce"] is True
+    [row] = await stored(bot, guild)
+    assert (row.state, row.message_id) == ("sent", int(posted["id"]))
+
+
+async def test_a_bot_offline_at_the_moment_catches_up_on_start_within_six_hours(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    await bot.close()  # offline when the party starts
+
+    clock.current = PARTY_AT + timedelta(hours=5, minutes=59)
+    await start_bot(clock=clock)
+    await wait_for_messages(emulator, channel, 1)  # the loop's first run, on start: no call from the test
+    [message] = emulator.messages_in(channel.id)
+    assert message["content"] == "🎉 It's time: **Watch party**"
+
+
+async def test_older_announcements_are_skipped_and_recorded_not_posted(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    await bot.close()
+
+    clock.current = PARTY_AT + timedelta(hours=6, minutes=1)
+    with caplog.at_level(logging.INFO, logger="bot.announcer"):
+        bot = await start_bot(clock=clock)
+        await countdown(bot).run_due_announcements()
+    assert posts(emulator, channel) == []
+    [row] = await stored(bot, guild)
+    assert row.state == "skipped"
+    assert row.detail == "6 h 1 min late when first seen; not posting stale news"
+    assert any("Skipped release announcement" in record.getMessage() for record in caplog.records)
+
+
+async def test_dataset_releases_announce_but_rumours_and_vague_dates_never(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    same_day_rumour = extra_event("s4-leak", "Season 4 leak", "2027-04-17", status="rumoured", kind="news")
+    same_month = extra_event("s4-april", "Season 4 in April", "2027-04", status="announced")
+    dataset = dataset_with(tmp_path, DAY, RUMOUR, MONTH, same_day_rumour, same_month)
+    bot = await start_bot(clock=clock, dataset_path=dataset)
+    channel = await announce_in(emulator, guild, moderator, reminder="1w")
+
+    for moment in (
+        datetime(2027, 4, 2, 9, 0, tzinfo=UTC),  # the rumoured trailer's day
+        datetime(2027, 4, 10, 9, 0, tzinfo=UTC),  # a week before Volume 7
+        datetime(2027, 4, 17, 9, 0, tzinfo=UTC),  # Volume 7's day (and the rumoured leak's)
+        datetime(2027, 5, 1, 9, 0, tzinfo=UTC),  # May: month precision never fires
+    ):
+        clock.current = moment
+        await countdown(bot).run_due_announcements()
+    assert [m["content"] for m in emulator.messages_in(channel.id)] == [
+        "⏰ Reminder: **Volume 7 published**, in 7 days",
+        "🎉 Today: **Volume 7 published**",
+    ]
+
+
+async def test_a_channel_the_bot_can_no_longer_post_in_is_recorded_and_not_retried(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    # A moderator later denies the bot Send Messages there.
+    bot_id = emulator.bot_user.id
+    channel.overwrites.append(Overwrite(id=bot_id, type=MEMBER_OVERWRITE, deny=SEND_MESSAGES))
+    emulator.dispatch("CHANNEL_UPDATE", channel.payload())
+    await asyncio.sleep(0.1)  # let the gateway event reach the bot's cache
+
+    clock.current = PARTY_AT
+    report = await countdown(bot).run_due_announcements()
+    assert report.failed == 1
+    for _ in range(3):
+        clock.advance(minutes=20)
+        await countdown(bot).run_due_announcements()
+    assert posts(emulator, channel) == []  # checked against the cache: not even attempted, and never retried
+    [row] = await stored(bot, guild)
+    assert row.state == "failed" and "**Send Messages**" in (row.detail or "")
+
+    shown = await emulator.slash(guild, moderator, "config show")
+    problem = next(
+        f["value"] for f in shown.embeds[0]["fields"] if f["name"] == "⚠️ Last announcement problem"
+    )
+    assert "the announcement for **Watch party**" in problem and "missing **Send Messages**" in problem
+
+
+async def test_a_refusal_from_discord_is_recorded_and_not_retried(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    emulator.fail_next("POST", rf"/channels/{channel.id}/messages", 403)
+
+    clock.current = PARTY_AT
+    await countdown(bot).run_due_announcements()
+    clock.advance(hours=1)
+    await countdown(bot).run_due_announcements()
+    assert len(posts(emulator, channel)) == 1 and emulator.messages_in(channel.id) == []
+    [row] = await stored(bot, guild)
+    assert row.state == "failed" and "Discord refused the post" in (row.detail or "")
+    assert "Discord refused the post" in ((await bot.guild_settings.get(guild.id)).announce_error or "")
+
+    # Configuring announcements again clears the problem.
+    await emulator.slash(guild, moderator, "config announcements", channel=channel)
+    assert (await bot.guild_settings.get(guild.id)).announce_error is None
+
+
+async def test_a_passing_server_error_is_retried_with_the_same_nonce(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    emulator.fail_next("POST", rf"/channels/{channel.id}/messages", 503)
+
+    clock.current = PARTY_AT
+    assert (await countdown(bot).run_due_announcements()).retry_later == 1
+    assert [r.state for r in await stored(bot, guild)] == ["pending"]
+    clock.advance(minutes=1)
+    assert (await countdown(bot).run_due_announcements()).sent == 1
+    first, second = posts(emulator, channel)
+    assert first.json["nonce"] == second.json["nonce"]
+    assert len(emulator.messages_in(channel.id)) == 1
+
+
+async def test_a_deleted_role_means_no_ping_and_a_note_in_config_show(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    bot = await start_bot(clock=clock)
+    role = guild.add_role("Heartstoppers", mentionable=True)
+    channel = await announce_in(emulator, guild, moderator, role=role)
+    await add_party(emulator, guild, moderator)
+    del guild.roles[role.id]
+    emulator.dispatch("GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)})
+    await asyncio.sleep(0.1)
+
+    clock.current = PARTY_AT
+    await countdown(bot).run_due_announcements()
+    [message] = emulator.messages_in(channel.id)
+    assert message["content"] == "🎉 It's time: **Watch party**"
+    assert posts(emulator, channel)[0].json["allowed_mentions"] == {"parse": []}
+    problem = (await bot.guild_settings.get(guild.id)).announce_error or ""
+    assert "the role to ping no longer exists" in problem
+
+
+async def test_the_loop_posts_on_its_own_and_stops_with_the_cog(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Announcer, "poll_interval", 0.05)
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    clock.current = PARTY_AT
+    await wait_for_messages(emulator, channel, 1)
+
+    cog = countdown(bot)
+    task = cog._loop_task
+    assert task is not None and not task.done()
+    await bot.remove_cog("Countdown")
+    assert task.cancelled()

@@ -1,0 +1,247 @@
+"""/countdown end to end: each precision and status as the dataset gives it, the server's time zone, a
+server's own events, autocomplete order, free-text names and hostile input.
+
+The real dataset's upcoming events are only year/month precise, so exact times and days come from a copy
+of it with events added (the DATASET setting), and from server events.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import DEFAULT_DATASET_PATH
+from tests.bot.test_announcer import FakeClock
+from tests.conftest import StartBot
+from tests.emulator import DiscordEmulator, Guild, User
+
+
+def extra_event(id: str, title: str, date: str, status: str = "confirmed", kind: str = "season") -> str:
+    return (
+        f'\n[[events]]\nid = "{id}"\ntitle = "{title}"\ndate = "{date}"\nstatus = "{status}"\n'
+        f'kind = "{kind}"\nsources = ["https://example.org/{id}"]\n'
+    )
+
+
+def dataset_with(tmp_path: Path, *events: str) -> Path:
+    """A copy of the real dataset with `events` appended, to point the DATASET setting at."""
+    path = tmp_path / "dataset-with-extra-events.toml"
+    path.write_text(DEFAULT_DATASET_PATH.read_text(encoding="utf-8") + "".join(events), encoding="utf-8")
+    return path
+
+
+EXACT = extra_event("s4-premiere", "Season 4 premieres on Netflix", "2027-04-17T20:00 Europe/London")
+DAY = extra_event("volume-7", "Volume 7 published", "2027-04-17", kind="book")
+MONTH = extra_event("s4-month", "Season 4 arrives", "2027-05", status="announced")
+RUMOUR = extra_event("s4-trailer", "Season 4 trailer", "2027-04-02", status="rumoured", kind="news")
+
+
+@pytest.fixture
+def guild(emulator: DiscordEmulator) -> Guild:
+    return emulator.add_guild(name="Heartstopper Fans")
+
+
+@pytest.fixture
+def fan(emulator: DiscordEmulator) -> User:
+    return emulator.add_user("tao")
+
+
+@pytest.fixture
+def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
+    user = emulator.add_user("mr-ajayi")
+    emulator.member(guild, user, manage_guild=True)
+    return user
+
+
+def description(result: Any) -> str:
+    [embed] = result.embeds
+    return embed.get("description") or ""
+
+
+def field(result: Any, name: str) -> str:
+    return next(f["value"] for f in result.embeds[0]["fields"] if f["name"] == name)
+
+
+async def test_without_an_event_the_next_release_from_the_dataset(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 11, 20, 12, 0, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "countdown")
+    assert not result.ephemeral  # a countdown is worth sharing
+    [embed] = result.embeds
+    # As of November 2026 the dataset's next release is the film, announced for "2026" with no day.
+    assert embed["title"] == "Heartstopper Forever premieres on Netflix"
+    assert description(result) == (
+        "📣 **Announced, not yet confirmed.**\n📅 Expected **2026**; no exact date announced yet."
+    )
+    assert field(result, "Status") == "📣 Announced (not yet confirmed)"
+    assert "radiotimes.com" in field(result, "Sources")
+    assert "<t:" not in description(result)
+
+
+async def test_an_exact_time_shows_discord_timestamps_and_time_to_go(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    clock = FakeClock(datetime(2027, 4, 14, 16, 30, tzinfo=UTC))
+    await start_bot(clock=clock, dataset_path=dataset_with(tmp_path, EXACT, DAY))
+    result = await emulator.slash(guild, fan, "countdown", event="ds:s4-premiere")
+    unix = int(datetime(2027, 4, 17, 19, 0, tzinfo=UTC).timestamp())  # 20:00 BST
+    assert result.embeds[0]["title"] == "Season 4 premieres on Netflix"
+    assert description(result) == f"📅 **<t:{unix}:F>** (<t:{unix}:R>)\n⏳ 3 days, 2 hours to go"
+    assert field(result, "Status") == "✅ Confirmed"
+    assert field(result, "Sources") == "[example.org](https://example.org/s4-premiere)"
+
+
+async def test_a_day_is_counted_in_the_servers_time_zone(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    fan: User,
+    moderator: User,
+    tmp_path: Path,
+) -> None:
+    # 12:30 UTC on 16 April is already 02:30 on 17 April in Kiritimati (UTC+14).
+    await start_bot(
+        clock=FakeClock(datetime(2027, 4, 16, 12, 30, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, DAY)
+    )
+    before = await emulator.slash(guild, fan, "countdown", event="Volume 7 published")
+    assert description(before) == (
+        "📅 **Saturday 17 April 2027**\n⏳ 1 day to go (days counted in UTC, this server's time zone)"
+    )
+    unknown = await emulator.slash(guild, moderator, "config timezone", tz="Mars/Olympus_Mons")
+    assert unknown.ephemeral and "is not a time zone I know" in unknown.content
+    assert "counted in UTC" in description(await emulator.slash(guild, fan, "countdown", event="ds:volume-7"))
+    await emulator.slash(guild, moderator, "config timezone", tz="pacific/kiritimati")
+    after = await emulator.slash(guild, fan, "countdown", event="Volume 7 published")
+    assert description(after) == (
+        "📅 **Saturday 17 April 2027**\n"
+        "🎉 That's today (days counted in Pacific/Kiritimati, this server's time zone)"
+    )
+
+
+async def test_a_month_is_expected_never_given_a_day(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    await start_bot(
+        clock=FakeClock(datetime(2027, 4, 20, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, MONTH)
+    )
+    result = await emulator.slash(guild, fan, "countdown")
+    assert result.embeds[0]["title"] == "Season 4 arrives"
+    assert description(result) == (
+        "📣 **Announced, not yet confirmed.**\n📅 Expected **May 2027**; no exact date announced yet."
+    )
+    assert not re.search(r"\d+ May|to go|<t:", description(result))
+
+
+async def test_a_rumour_is_labelled_and_never_offered_as_the_next_release(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    await start_bot(
+        clock=FakeClock(datetime(2027, 3, 30, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, RUMOUR, DAY)
+    )
+    default = await emulator.slash(guild, fan, "countdown")
+    assert default.embeds[0]["title"] == "Volume 7 published"  # the rumour is sooner, but it is a rumour
+
+    rumour = await emulator.slash(guild, fan, "countdown", event="season 4 trailer")
+    assert rumour.embeds[0]["title"] == "❓ Rumour: Season 4 trailer"
+    assert description(rumour).startswith("❓ **Unconfirmed rumour, not a fact.**")
+    assert field(rumour, "Status") == "❓ Rumoured (unconfirmed, treat with care)"
+
+
+async def test_when_nothing_is_upcoming_it_says_so_and_shows_the_most_recent(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2032, 3, 1, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "countdown")
+    assert result.embeds[0]["title"] == "Nothing upcoming yet"
+    text = description(result)
+    assert text.startswith("No upcoming release is known yet.")
+    assert "The most recent was **Heartstopper Forever premieres on Netflix**" in text
+    assert "📅 **2026** (no exact date known), 6 years ago." in text
+    assert "📣 **Announced, not yet confirmed.**" in text  # its status is still labelled
+
+
+async def test_a_servers_own_event_counts_and_can_be_the_next(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 11, 20, 12, 0, tzinfo=UTC)))
+    await emulator.slash(
+        guild, moderator, "config event-add", name="Rewatch party **S1**", date="2026-11-21", time="19:00"
+    )
+    result = await emulator.slash(guild, fan, "countdown")
+    unix = int(datetime(2026, 11, 21, 19, 0, tzinfo=UTC).timestamp())
+    assert result.embeds[0]["title"] == "Rewatch party \\*\\*S1\\*\\*"
+    assert description(result) == f"📅 **<t:{unix}:F>** (<t:{unix}:R>)\n⏳ 1 day, 7 hours to go"
+    assert field(result, "Status") == "🏠 This server's own event (added by its moderators)"
+
+    other_guild = emulator.add_guild(name="Elsewhere")
+    elsewhere = await emulator.slash(other_guild, fan, "countdown")
+    assert elsewhere.embeds[0]["title"] == "Heartstopper Forever premieres on Netflix"  # not their event
+
+
+async def test_autocomplete_lists_upcoming_first_then_past(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User, tmp_path: Path
+) -> None:
+    await start_bot(
+        clock=FakeClock(datetime(2027, 3, 30, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, DAY, RUMOUR)
+    )
+    await emulator.slash(guild, moderator, "config event-add", name="Watch party", date="2027-04-10")
+    choices = await emulator.autocomplete(guild, fan, "countdown", "event", "")
+    assert len(choices) == 25
+    assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
+    values = [c["value"] for c in choices]
+    assert values[:3] == ["ds:s4-trailer", "guild:1", "ds:volume-7"]  # upcoming, soonest first
+    assert choices[0]["name"] == "⏳ Season 4 trailer · 2 April 2027 (rumour)"
+    assert values[3] == "ds:film-premiere"  # then the most recent past one
+    assert not any(c["name"].startswith("⏳") for c in choices[3:])
+
+    season = await emulator.autocomplete(guild, fan, "countdown", "event", "season 3")
+    assert [c["value"] for c in season] == ["ds:season-3-premiere"]
+    picked = await emulator.slash(guild, fan, "countdown", event=season[0]["value"])
+    assert picked.embeds[0]["title"] == "Season 3 premieres on Netflix (8 episodes)"
+    assert "days ago" in description(picked)
+
+
+async def test_free_text_names_work_and_unknown_ones_get_suggestions(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 11, 20, tzinfo=UTC)))
+    typed = await emulator.slash(
+        guild, fan, "countdown", event="  SEASON 1 premieres on netflix (8 episodes) "
+    )
+    assert typed.embeds[0]["title"] == "Season 1 premieres on Netflix (8 episodes)"
+
+    unknown = await emulator.slash(guild, fan, "countdown", event="Season 1 premire on Netflx")
+    assert unknown.ephemeral
+    assert unknown.content.startswith("I know no event called **Season 1 premire on Netflx**.")
+    assert "Did you mean: **Season 1 premieres on Netflix (8 episodes)**" in unknown.content
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "",
+        " ",
+        "@everyone",
+        "<@&1> <#2> </countdown:3>",
+        "x" * 6000,
+        "\u202e\u0000\u200b",
+        "'; DROP TABLE x;--",
+        "🎉" * 50,
+    ],
+)
+async def test_hostile_event_values_get_a_private_error_and_ping_no_one(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, hostile: str
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 11, 20, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "countdown", event=hostile)
+    assert result.ephemeral
+    assert result.data["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in result.content and "<@&1>" not in result.content
+    assert 0 < len(result.content) <= 2000 and "ref `" not in result.content  # a clear error, not a crash
+    choices = await emulator.autocomplete(guild, fan, "countdown", "event", hostile)
+    assert all(1 <= len(c["name"]) <= 100 for c in choices)
