@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -16,11 +17,40 @@ log = logging.getLogger("bot")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Fandex, a Discord bot for fan communities.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Fandex, a Discord bot for fan communities."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="connect to Discord and serve commands (the default)")
     check = sub.add_parser("check-data", help="validate a dataset source without a token")
     check.add_argument("path", nargs="?", type=Path, help="dataset file (default: the DATASET setting)")
+    ask = sub.add_parser(
+        "ask",
+        help="print what the bot would answer to a command: no token, no server, no network",
+        description='Example: python -m bot ask "/cast lookup name:Kit Connor". Values run until the '
+        'next " name:"; quote values that contain one: name:"a: b".',
+    )
+    ask.add_argument("line", metavar='"/command option:value ..."', help="the command as Discord shows it")
+    ask.add_argument(
+        "--as-member",
+        action="store_true",
+        help="run as a member without Manage Server (default: a moderator)",
+    )
+    ask.add_argument("--autocomplete", metavar="OPTION", help="list the suggestions for OPTION instead")
+    ask.add_argument(
+        "--click",
+        metavar="LABEL",
+        action="append",
+        default=[],
+        help="then press a button or pick a menu option",
+    )
+    ask.add_argument(
+        "--database", type=Path, help="settings database for /config (default: data/ask.sqlite3)"
+    )
+    ask.add_argument("--dataset", type=Path, help="dataset file (default: the DATASET setting)")
+    ask.add_argument("--now", metavar="ISO_TIME", help='pretend it is this time, e.g. "2026-11-25T12:00Z"')
+    invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
+    invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
 
 
@@ -30,10 +60,9 @@ async def _run(settings: Settings) -> None:
     async with FandexBot(settings) as bot:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            try:
+            # Windows has no add_signal_handler; Ctrl+C still raises KeyboardInterrupt there.
+            with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-            except NotImplementedError:  # Windows: Ctrl+C still raises KeyboardInterrupt
-                pass
         await bot.start(settings.token)
 
 
@@ -50,8 +79,10 @@ def run(settings: Settings) -> int:
         import discord
 
         if isinstance(exc, discord.LoginFailure):
-            print("fandex: Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal and update .env.",
-                  file=sys.stderr)
+            print(
+                "fandex: Discord rejected DISCORD_TOKEN: reset it in the Developer Portal and update .env.",
+                file=sys.stderr,
+            )
             return 1
         if isinstance(exc, discord.PrivilegedIntentsRequired):
             print("fandex: Discord refused the requested intents.", file=sys.stderr)
@@ -83,11 +114,49 @@ def check_data(path: Path | None) -> int:
     return 0
 
 
+def ask(args: argparse.Namespace) -> int:
+    from bot.offline import DEFAULT_ASK_DATABASE, offline_settings, run_ask
+
+    configure_logging("WARNING")  # unexpected errors still print their traceback, chatter does not
+    logging.getLogger("discord").setLevel(logging.ERROR)  # "PyNaCl is not installed": no voice here
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe may not encode emoji or ⟦spoiler⟧ marks
+        sys.stdout.reconfigure(errors="replace")
+    settings = offline_settings(
+        load_settings(require_token=False),
+        database=args.database or DEFAULT_ASK_DATABASE,
+        dataset=args.dataset,
+    )
+    return run_ask(
+        settings,
+        args.line,
+        now=args.now,
+        as_member=args.as_member,
+        focused=args.autocomplete,
+        clicks=args.click,
+    )
+
+
+def invite(client_id: str) -> int:
+    from bot.invite import InviteError, invite_report, validate_client_id
+
+    try:
+        lines = invite_report(validate_client_id(client_id))
+    except InviteError as exc:
+        print(f"fandex: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check-data":
             return check_data(args.path)
+        if args.command == "ask":
+            return ask(args)
+        if args.command == "invite":
+            return invite(args.client_id)
         return run(load_settings())
     except ConfigError as exc:
         print(f"fandex: {exc}", file=sys.stderr)

@@ -33,7 +33,8 @@ class Settings:
 
     def __repr__(self) -> str:  # never let the token reach a log line
         return (
-            f"Settings(token=<hidden>, database_path={self.database_path!s}, dataset_path={self.dataset_path!s}, "
+            f"Settings(token=<hidden>, database_path={self.database_path!s}, "
+            f"dataset_path={self.dataset_path!s}, "
             f"dev_guild_id={self.dev_guild_id}, log_level={self.log_level}, api_base={self.api_base}, "
             f"gateway_url={self.gateway_url})"
         )

@@ -68,10 +68,14 @@ async def send_private(
 
 def _describe_check_failure(error: app_commands.CheckFailure) -> str:
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        names = ", ".join(
+            p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions
+        )
         return f"You need the **{names}** permission to use this command."
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        names = ", ".join(
+            p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions
+        )
         return f"I need the **{names}** permission here to do that."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
@@ -108,7 +112,10 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
                 interaction.guild_id,
                 exc_info=cause,
             )
-            message = f"Something went wrong on our side. If it keeps happening, tell the bot's admins: ref `{reference}`."
+            message = (
+                "Something went wrong on our side. "
+                f"If it keeps happening, tell the bot's admins: ref `{reference}`."
+            )
 
         try:
             await send_private(interaction, message)

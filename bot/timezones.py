@@ -40,8 +40,17 @@ def suggest_timezones(text: str, limit: int = 25) -> list[str]:
     """Zone names containing what was typed, prefix matches (of the zone or its city) first."""
     needle = clean_user_text(text).replace(" ", "_").casefold()
     if not needle:
-        common = ["UTC", "Europe/London", "Europe/Dublin", "America/New_York", "America/Chicago",
-                  "America/Los_Angeles", "Australia/Sydney", "Europe/Berlin", "Asia/Tokyo"]
+        common = [
+            "UTC",
+            "Europe/London",
+            "Europe/Dublin",
+            "America/New_York",
+            "America/Chicago",
+            "America/Los_Angeles",
+            "Australia/Sydney",
+            "Europe/Berlin",
+            "Asia/Tokyo",
+        ]
         return common[:limit]
     starts: list[str] = []
     contains: list[str] = []

@@ -20,7 +20,9 @@ class Meta(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="about", description="About Fandex: version, dataset and how fresh its facts are")
+    @app_commands.command(
+        name="about", description="About Fandex: version, dataset and how fresh its facts are"
+    )
     async def about(self, interaction: discord.Interaction[FandexBot]) -> None:
         embed = about_embed(
             version=__version__,

@@ -11,7 +11,9 @@ from bot.dataset import Dataset
 from bot.render.common import BRAND_COLOUR, fit_embed, truncate
 
 
-def about_embed(*, version: str, dataset: Dataset, counts: Mapping[str, int], latency: float) -> discord.Embed:
+def about_embed(
+    *, version: str, dataset: Dataset, counts: Mapping[str, int], latency: float
+) -> discord.Embed:
     embed = discord.Embed(
         title="Fandex",
         description=truncate(

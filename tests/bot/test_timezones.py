@@ -4,8 +4,10 @@ from bot.errors import InvalidOptionError
 from bot.timezones import resolve_timezone, suggest_timezones
 
 
-@pytest.mark.parametrize(("typed", "zone"), [("europe/london", "Europe/London"), ("UTC", "UTC"),
-                                             (" America/New York ", "America/New_York")])
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("europe/london", "Europe/London"), ("UTC", "UTC"), (" America/New York ", "America/New_York")],
+)
 def test_resolves_case_insensitively(typed: str, zone: str) -> None:
     assert resolve_timezone(typed) == zone
 

@@ -38,7 +38,7 @@ def test_source_links_fit_the_limit() -> None:
 
 def test_fit_embed_respects_every_limit() -> None:
     embed = discord.Embed(title="t" * 400, description="d" * 5000)
-    for i in range(30):
+    for _ in range(30):
         embed.add_field(name="n" * 300, value="v" * 2000)
     embed.set_footer(text="f" * 3000)
     fit_embed(embed)

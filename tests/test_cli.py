@@ -1,0 +1,267 @@
+"""The operator commands as people run them: `python -m bot ask | invite | check-data` in a subprocess,
+with no token and nothing but the checkout, asserting on what they print."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.config import DEFAULT_DATASET_PATH, PROJECT_ROOT, Settings
+from bot.dataset import counts, load_dataset, unverified_facts
+from bot.invite import required_permissions
+from bot.offline import FixedClock, OfflineSession, leaf_commands, parse_now
+
+NOW = "2026-11-25T12:00Z"
+CLIENT_ID = "123456789012345678"
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_PATH", "DATASET", "DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "LOG_LEVEL")
+    }
+    # An empty token in the environment also keeps a developer's .env token out: ask must not need one.
+    environment.update(DISCORD_TOKEN="", PYTHONIOENCODING="utf-8", **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def ask(database: Path, line: str, *flags: str, code: int = 0) -> str:
+    result = cli("ask", line, *flags, "--now", NOW, "--database", str(database))
+    assert result.returncode == code, result.stdout + result.stderr
+    if code == 0:
+        assert result.stderr == "", result.stderr  # no traceback, no warning
+    return result.stdout + result.stderr
+
+
+def command_of(line: str) -> str:
+    return " ".join(itertools.takewhile(lambda word: ":" not in word, line.split()))
+
+
+# -- ask: one subprocess per command ----------------------------------------------------------------------
+
+SINGLE_RUNS: list[tuple[str, tuple[str, ...], list[str]]] = [
+    (
+        "/about",
+        (),
+        ["Reply (public):", "┃ Fandex", "┃ Dataset: Heartstopper", "┃ Facts last verified: 3 July 2026"],
+    ),
+    ("/cast lookup name:Kit Connor", (), ["Reply (public):", "┃ Nick Nelson", "┃ Played by: Kit Connor"]),
+    ("/cast lookup name:nick nelson", (), ["┃ Nick Nelson", "┃ Played by: Kit Connor"]),
+    ("/cast lookup name:Tao", (), ["┃ Tao Xu", "┃ Played by: William Gao"]),
+    (
+        "/cast lookup name:Nelson",
+        ("--click", "Sarah Nelson"),
+        [
+            "▾ Pick a cast member",
+            "» clicked 'Sarah Nelson'",
+            "Reply (edited, public):",
+            "┃ Played by: Olivia Colman",
+        ],
+    ),
+    ("/cast lookup name:kit", ("--autocomplete", "name"), ["Suggestions (", "  Nick Nelson — Kit Connor"]),
+    ("/cast list", ("--click", "Next"), ["Page 1/3", "[ ▶️ Next ]", "» clicked 'Next'", "Page 2/3"]),
+    ("/plot season:2", (), ["┃ Season 2", "Heartstopper: Volume 3", "3 August 2023 · ✅ Confirmed"]),
+    ("/plot season:film", ("--autocomplete", "season"), ["Suggestions (", "Heartstopper Forever"]),
+    (
+        "/volume book:3",
+        (),
+        ["┃ Heartstopper: Volume 3", "UK: February 2020 (exact day unknown)", "Adapted in: Season 2"],
+    ),
+    (
+        "/countdown",
+        (),
+        ["┃ Heartstopper Forever premieres on Netflix", "Expected 2026; no exact date announced yet"],
+    ),
+    ("/config show", (), ["Reply (private: only you can see it):", "┃ Fandex settings for Preview server"]),
+    ("/config timezone tz:london", ("--autocomplete", "tz"), ["Suggestions (", "  Europe/London"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "flags", "expected"), SINGLE_RUNS, ids=[" ".join((r[0], *r[1])) for r in SINGLE_RUNS]
+)
+def test_ask_prints_the_reply(tmp_path: Path, line: str, flags: tuple[str, ...], expected: list[str]) -> None:
+    output = ask(tmp_path / "ask.sqlite3", line, *flags)
+    for fragment in expected:
+        assert fragment in output, output
+
+
+def test_a_spoiler_limit_hides_later_story_until_lifted(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert "Spoiler limit set" in ask(database, "/config spoilers season:1 volume:2")
+    assert "┃ ⟦spoiler: " in ask(database, "/plot season:2")
+    assert "Spoiler limit: Caught up: up to Season 1 and up to Volume 2" in ask(database, "/config show")
+    assert "Spoiler limit lifted" in ask(database, "/config spoilers-off")
+    assert "⟦spoiler:" not in ask(database, "/plot season:2")
+
+
+def test_moderator_settings_persist_between_runs(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert "Time zone set to Europe/London." in ask(database, "/config timezone tz:Europe/London")
+    on = ask(database, "/config announcements channel:#announcements role:@fans reminder:1 day")
+    assert "In #announcements, pinging @fans; 1 day before." in on
+    refused = ask(database, "/config announcements channel:#read-only")
+    assert "I can't post in #read-only" in refused and "Nothing was changed." in refused
+
+    added = ask(database, "/config event-add name:Watch party date:2026-12-24 time:19:30 discord_event:True")
+    assert "Added Watch party on Thursday 24 December 2026, 19:30 (Europe/London)." in added
+    assert "Discord API: POST /guilds/900000000000000001/scheduled-events" in added
+    countdown = ask(database, "/countdown event:Watch party")
+    assert "┃ 📅 Thursday, 24 December 2026 19:30 UTC (in a month)" in countdown
+    assert "Watch party" in ask(database, "/config event-remove name:Watch", "--autocomplete", "name")
+
+    shown = ask(database, "/config show")
+    for fragment in (
+        "┃ Time zone: Europe/London",
+        "┃ Release-day announcements: In #announcements, pinging @fans; 1 day before.",
+        "Watch party: Thursday 24 December 2026, 19:30 (Europe/London)",
+        "┃ Last changed: 25 November 2026 12:00 UTC",
+    ):
+        assert fragment in shown, shown
+
+    removed = ask(database, "/config event-remove name:Watch party")
+    assert "Removed Watch party" in removed
+    assert "Its entry in the server's Events tab is gone too." in removed  # the event made in an earlier run
+    assert "Discord API: DELETE /guilds/900000000000000001/scheduled-events/" in removed
+    assert "Release-day announcements are off." in ask(database, "/config announcements-off")
+    assert "┃ Release-day announcements: Off." in ask(database, "/config show")
+
+
+def test_a_member_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    refused = ask(database, "/config spoilers season:1 volume:2", "--as-member")
+    assert "Note: Discord hides /config spoilers from members without Manage Server" in refused
+    assert "  You need the Manage Server permission to use this command." in refused
+    assert "Spoiler limit: None" in ask(database, "/config show")
+
+
+def test_every_registered_command_is_run_here(tmp_path: Path) -> None:
+    async def registered() -> list[str]:
+        settings = Settings(
+            token="", database_path=tmp_path / "ask.sqlite3", dataset_path=DEFAULT_DATASET_PATH
+        )
+        async with OfflineSession(settings, FixedClock(parse_now(NOW))) as session:
+            return leaf_commands(session.commands)
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [command for command in asyncio.run(registered()) if f'"{command}' not in source]
+    assert not untested, f"add an `ask` subprocess test for {untested}"
+
+
+# -- ask: mistakes --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "flags", "expected"),
+    [
+        (
+            "/cats",
+            (),
+            ["Unknown command /cats. Did you mean /cast list or /cast lookup?", "Commands: /about,"],
+        ),
+        ("/cast lokup name:Kit", (), ["/cast has no subcommand 'lokup'. Did you mean /cast lookup?"]),
+        (
+            "/cast lookup nmae:Kit",
+            (),
+            ["/cast lookup has no option 'nmae'. Did you mean name?", "Options of"],
+        ),
+        ("/plot", (), ["/plot needs season.", "  season: text, required, with suggestions"]),
+        ("/config announcements channel:#nowhere", (), ["no such channel '#nowhere'", "#announcements"]),
+        ("/cast lookup name:Kit", ("--autocomplete", "nmae"), ["has no option 'nmae' with suggestions"]),
+    ],
+)
+def test_usage_errors_list_what_is_valid_and_exit_2(
+    tmp_path: Path, line: str, flags: tuple[str, ...], expected: list[str]
+) -> None:
+    output = ask(tmp_path / "ask.sqlite3", line, *flags, code=2)
+    for fragment in expected:
+        assert fragment in output, output
+
+
+def test_a_missing_button_still_shows_the_reply_then_exits_2(tmp_path: Path) -> None:
+    output = ask(tmp_path / "ask.sqlite3", "/cast list", "--click", "Last", code=2)
+    assert output.startswith("Reply (public):")
+    assert "No button or menu option labelled 'Last'." in output
+
+
+def test_a_broken_dataset_is_reported_not_previewed(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[dataset\n", encoding="utf-8")
+    result = cli("ask", "/about", "--dataset", str(broken), "--database", str(tmp_path / "ask.sqlite3"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"INVALID {broken}")
+
+
+def test_configured_discord_endpoints_are_ignored(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: any attempt to use it would fail the command.
+    env = {
+        "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+        "DISCORD_GATEWAY_URL": "ws://127.0.0.1:9/gateway",
+    }
+    result = cli("ask", "/about", "--database", str(tmp_path / "ask.sqlite3"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "┃ Fandex" in result.stdout
+
+
+# -- invite ---------------------------------------------------------------------------------------------
+
+
+def test_invite_prints_the_url_with_the_computed_permissions() -> None:
+    result = cli("invite", "--client-id", CLIENT_ID)
+    assert result.returncode == 0, result.stderr
+    permissions = required_permissions()
+    first = result.stdout.splitlines()[0]
+    assert first == (
+        f"https://discord.com/oauth2/authorize?client_id={CLIENT_ID}"
+        f"&scope=bot+applications.commands&permissions={permissions.value}"
+    )
+    granted = discord.Permissions(int(first.rsplit("=", 1)[1]))
+    # What the features do on their own: post announcements (with an embed) and create scheduled events.
+    assert granted.view_channel and granted.send_messages and granted.embed_links and granted.create_events
+    # Nothing broader: no @everyone pings, no managing others' events, no admin.
+    assert not (granted.mention_everyone or granted.manage_events or granted.administrator)
+    assert granted.value == 17592186063872
+    assert (
+        "Mention Everyone: A role ping in announcements reaches members only if the role is mentionable"
+        in (result.stdout)
+    )
+
+
+@pytest.mark.parametrize("client_id", ["", "abc", "12345", "123456789012345678901", "-123456789012345678"])
+def test_invite_refuses_what_is_not_an_application_id(client_id: str) -> None:
+    result = cli("invite", "--client-id", client_id)
+    assert result.returncode == 2
+    assert "--client-id must be your application's ID" in result.stderr
+
+
+# -- check-data -----------------------------------------------------------------------------------------
+
+
+def test_check_data_reports_counts_and_every_unverified_fact() -> None:
+    result = cli("check-data", str(DEFAULT_DATASET_PATH))
+    assert result.returncode == 0, result.stderr
+    dataset = load_dataset(DEFAULT_DATASET_PATH)
+    lines = result.stdout.splitlines()
+    for kind, number in counts(dataset).items():
+        assert f"  {kind}: {number}" in lines
+    unverified = unverified_facts(dataset)
+    assert unverified, "the shipped dataset marks facts as unverified; this test expects some"
+    assert f"Unverified facts ({len(unverified)}):" in lines
+    assert [line for line in lines if line.startswith("  - ")] == [f"  - {fact}" for fact in unverified]
+    assert "  - character oliver-spring: The actor who plays him." in lines

@@ -1,0 +1,192 @@
+"""Regenerate the README's command transcripts by running `python -m bot ask` for each example.
+
+    python tools/update_readme_transcripts.py           rewrite the block between the markers in README.md
+    python tools/update_readme_transcripts.py --check   exit 1 if README.md is out of date
+
+Every command the bot registers must have an example here, or this refuses to write (and the README
+test fails), so a new command cannot ship without its transcript. The examples run in order against one
+fresh preview database, with the clock fixed, so /config changes show up in later examples and the
+output is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))  # run as a script from anywhere: import the checkout's `bot`
+
+README = PROJECT_ROOT / "README.md"
+START, END = "<!-- transcripts:start -->", "<!-- transcripts:end -->"
+NOW = "2026-11-25T12:00Z"
+DATASET = PROJECT_ROOT / "data" / "heartstopper.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    line: str  # the command as typed in Discord
+    flags: tuple[str, ...] = ()  # extra `ask` flags shown to the reader (--click, --autocomplete, ...)
+    caption: str = ""
+    exit_code: int = 0
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example("/about"),
+    Example("/cast lookup name:Kit Connor", caption="An actor finds their character."),
+    Example(
+        "/cast lookup name:Nelson",
+        ("--click", "Sarah Nelson"),
+        caption="Several matches: a menu to pick from (here the preview picks Sarah Nelson).",
+    ),
+    Example("/cast lookup name:tao", ("--autocomplete", "name"), caption="Suggestions while typing."),
+    Example("/cast list season:3", ("--click", "Next"), caption="Pages, turned with the buttons."),
+    Example("/plot season:1 episode:1"),
+    Example("/plot season:film"),
+    Example("/volume book:Nick and Charlie", caption="Dates only as precise as the sources."),
+    Example("/countdown", caption="The next release: the year is all that is announced."),
+    Example(
+        "/config spoilers season:1 volume:2", caption="A moderator sets how far the server has caught up…"
+    ),
+    Example("/plot season:2 episode:5", caption="…and later story content is hidden behind spoiler tags."),
+    Example("/config spoilers-off"),
+    Example("/config timezone tz:Europe/London"),
+    Example("/config announcements channel:#announcements role:@fans reminder:1 day"),
+    Example(
+        "/config announcements channel:#read-only",
+        caption="A channel the bot cannot post in is refused at once.",
+    ),
+    Example("/config event-add name:Watch party date:2026-12-24 time:19:30 discord_event:True"),
+    Example("/countdown event:Watch party"),
+    Example("/config show"),
+    Example("/config event-remove name:Watch party"),
+    Example("/config announcements-off"),
+    Example("/config show", ("--as-member",), caption="A member without Manage Server."),
+    Example("/cats", caption="A misspelt command lists the valid ones.", exit_code=2),
+)
+
+
+def command_of(example: Example) -> str:
+    """The command an example exercises: the words before the first option ("/cast lookup")."""
+    return " ".join(itertools.takewhile(lambda word: ":" not in word, example.line.split()))
+
+
+def registered_commands() -> list[str]:
+    """Every command path the bot registers, read from the real bot prepared offline."""
+    from bot.config import Settings
+    from bot.offline import FixedClock, OfflineSession, leaf_commands, parse_now
+
+    async def collect(database: Path) -> list[str]:
+        settings = Settings(token="", database_path=database, dataset_path=DATASET)
+        async with OfflineSession(settings, FixedClock(parse_now(NOW))) as session:
+            return leaf_commands(session.commands)
+
+    with tempfile.TemporaryDirectory() as folder:
+        return asyncio.run(collect(Path(folder) / "commands.sqlite3"))
+
+
+def missing_examples(commands: list[str]) -> list[str]:
+    covered = {command_of(e) for e in EXAMPLES if e.exit_code == 0}
+    return [command for command in commands if command not in covered]
+
+
+def shown_command(example: Example) -> str:
+    """The command line a reader can paste (without --now/--database, which the note explains)."""
+    line = example.line
+    quoted = f'"{line}"' if not re.search(r'["\\$`!]', line) else shlex.quote(line)
+    flags = " ".join(shlex.quote(flag) for flag in example.flags)
+    return f"python -m bot ask {quoted}" + (f" {flags}" if flags else "")
+
+
+def installed_version_text(output: str) -> str:
+    """What an installed copy prints: a checkout that was never `pip install`ed reports a placeholder
+    version; the transcripts show the version from pyproject.toml instead, so they do not depend on
+    whether the generator ran from an installed copy."""
+    from bot import __version__
+
+    if not __version__.endswith("+checkout"):
+        return output
+    with (PROJECT_ROOT / "pyproject.toml").open("rb") as file:
+        version = tomllib.load(file)["project"]["version"]
+    return output.replace(__version__, version)
+
+
+def run_example(example: Example, database: Path, python: str) -> str:
+    command = [python, "-m", "bot", "ask", example.line, *example.flags]
+    command += ["--now", NOW, "--database", str(database), "--dataset", str(DATASET)]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+    if result.returncode != example.exit_code:
+        raise RuntimeError(
+            f"{shown_command(example)} exited {result.returncode}, expected {example.exit_code}:\n"
+            f"{result.stdout}{result.stderr}"
+        )
+    return installed_version_text((result.stdout + result.stderr).rstrip())
+
+
+def transcripts(python: str = sys.executable) -> str:
+    """The markdown between the README markers, produced by running every example."""
+    missing = missing_examples(registered_commands())
+    if missing:
+        raise RuntimeError(
+            f"No transcript example for {', '.join(missing)}: add one to EXAMPLES in {Path(__file__).name}."
+        )
+    parts = [
+        "<!-- Generated by tools/update_readme_transcripts.py: do not edit by hand. -->",
+        "Each block below is the output of `python -m bot ask`, which runs the bot's real code without a "
+        "token, a server or a network. They ran in this order in one fresh "
+        f"preview server, with the clock set to {NOW} (`--now`); times print in UTC, where Discord "
+        "shows each reader's own time zone. `⟦spoiler: …⟧` marks text members must click to reveal.",
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "transcripts.sqlite3"
+        for example in EXAMPLES:
+            parts.append(
+                f"**{command_of(example) or example.line}**"
+                + (f": {example.caption}" if example.caption else "")
+            )
+            output = run_example(example, database, python)
+            parts.append(f"```text\n$ {shown_command(example)}\n{output}\n```")
+    return "\n\n".join(parts)
+
+
+def readme_block(readme: str) -> str:
+    start, end = readme.index(START) + len(START), readme.index(END)
+    return readme[start:end].strip("\n")
+
+
+def with_block(readme: str, block: str) -> str:
+    start, end = readme.index(START) + len(START), readme.index(END)
+    return f"{readme[:start]}\n{block}\n{readme[end:]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is out of date")
+    args = parser.parse_args(argv)
+    readme = README.read_text(encoding="utf-8")
+    block = transcripts()
+    if args.check:
+        if readme_block(readme) != block:
+            print("README.md transcripts are out of date: run python tools/update_readme_transcripts.py")
+            return 1
+        return 0
+    README.write_text(with_block(readme, block), encoding="utf-8")
+    print(f"Wrote {len(EXAMPLES)} transcripts to {README.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
