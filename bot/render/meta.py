@@ -26,8 +26,10 @@ def about_embed(
     embed.add_field(name="Version", value=version, inline=True)
     embed.add_field(name="Dataset", value=truncate(dataset.title, 1024), inline=True)
     embed.add_field(name="Facts last verified", value=dataset.verified_on.strftime("%-d %B %Y"), inline=True)
-    listed = ", ".join(f"{number} {kind}" for kind, number in counts.items()) or "empty"
-    embed.add_field(name="Entries", value=truncate(listed, 1024), inline=False)
+    listed = ", ".join(
+        f"{number} {kind.removesuffix('s') if number == 1 else kind}" for kind, number in counts.items()
+    )
+    embed.add_field(name="Entries", value=truncate(listed or "empty", 1024), inline=False)
     ping = "measuring…" if not math.isfinite(latency) else f"{latency * 1000:.0f} ms"
     embed.add_field(name="Gateway latency", value=ping, inline=True)
     if dataset.knowledge_note:

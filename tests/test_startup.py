@@ -1,0 +1,257 @@
+"""Start-up end to end (issue 2's "done when"): intents, command sync, /about, /config, restarts, the CLI."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+
+from bench.process import REPO_ROOT, BotProcess, bot_environment
+from bot.config import DEFAULT_DATASET_PATH
+from bot.dataset import counts, load_dataset
+from tests.conftest import StartBot
+from tests.emulator import DiscordEmulator, Guild, User
+
+GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
+
+
+@pytest.fixture
+def guild(emulator: DiscordEmulator) -> Guild:
+    return emulator.add_guild(name="Heartstopper Fans")
+
+
+@pytest.fixture
+def fan(emulator: DiscordEmulator) -> User:
+    return emulator.add_user("tao")
+
+
+@pytest.fixture
+def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
+    user = emulator.add_user("elle")
+    emulator.member(guild, user, manage_guild=True)
+    return user
+
+
+def embed_text(embed: dict[str, Any]) -> str:
+    parts = [
+        embed.get("title") or "",
+        embed.get("description") or "",
+        (embed.get("footer") or {}).get("text", ""),
+    ]
+    for field in embed.get("fields") or []:
+        parts += [field["name"], field["value"]]
+    return "\n".join(parts)
+
+
+# -- gateway identity ---------------------------------------------------------------------------------
+
+
+async def test_identifies_without_privileged_intents(emulator: DiscordEmulator, start_bot: StartBot) -> None:
+    await start_bot()
+    intents = emulator.identify_payloads[-1]["intents"]
+    assert intents & discord.Intents.guilds.flag  # the one intent the bot needs
+    for privileged in (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT):
+        assert not intents & privileged, f"privileged intent bit {privileged} requested (intents={intents})"
+
+
+# -- command sync -------------------------------------------------------------------------------------
+
+
+async def test_syncs_on_first_start_only(emulator: DiscordEmulator, start_bot: StartBot) -> None:
+    bot = await start_bot()
+    assert emulator.command_puts[None] == 1
+    registered = sorted(c["name"] for c in emulator.registered_commands())
+    assert registered == sorted(c.name for c in bot.tree.get_commands())
+
+    await start_bot()  # same database, same commands
+    await start_bot()
+    assert emulator.command_puts[None] == 1
+
+
+async def test_syncs_again_when_a_command_changes(
+    emulator: DiscordEmulator, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await start_bot()
+    assert emulator.command_puts[None] == 1
+
+    # A new release that rewords /about: both the sync hash and the PUT body see the change.
+    original_to_dict: Callable[..., dict[str, Any]] = app_commands.Command.to_dict
+
+    def reworded(
+        self: app_commands.Command[Any, ..., Any], tree: app_commands.CommandTree[Any]
+    ) -> dict[str, Any]:
+        payload = original_to_dict(self, tree)
+        if payload["name"] == "about":
+            payload["description"] = "About Fandex (reworded)"
+        return payload
+
+    monkeypatch.setattr(app_commands.Command, "to_dict", reworded)
+    await start_bot()
+    assert emulator.command_puts[None] == 2
+    about = next(c for c in emulator.registered_commands() if c["name"] == "about")
+    assert about["description"] == "About Fandex (reworded)"
+
+    await start_bot()
+    assert emulator.command_puts[None] == 2
+
+
+async def test_dev_guild_gets_its_own_sync(
+    emulator: DiscordEmulator, guild: Guild, start_bot: StartBot
+) -> None:
+    await start_bot()
+    assert emulator.command_puts == {None: 1}
+
+    await start_bot(dev_guild_id=guild.id)
+    assert emulator.command_puts[guild.id] == 1
+    assert sorted(c["name"] for c in emulator.registered_commands(guild.id)) == sorted(
+        c["name"] for c in emulator.registered_commands()
+    )
+    await start_bot(dev_guild_id=guild.id)
+    assert emulator.command_puts == {None: 1, guild.id: 1}
+
+
+# -- /about and /config -------------------------------------------------------------------------------
+
+
+async def test_about_shows_dataset_title_verified_date_and_counts(
+    emulator: DiscordEmulator, guild: Guild, fan: User, start_bot: StartBot
+) -> None:
+    await start_bot()
+    dataset = load_dataset(DEFAULT_DATASET_PATH)
+    result = await emulator.slash(guild, fan, "about")
+
+    assert result.type == 4 and len(result.embeds) == 1
+    text = embed_text(result.embeds[0])
+    assert dataset.title in text
+    verified = dataset.verified_on
+    assert f"{verified.day} {verified:%B} {verified.year}" in text
+    for kind, number in counts(dataset).items():
+        singular = kind.removesuffix("s")  # "1 film" or "1 films", "34 characters": the number is the fact
+        assert f"{number} {singular}" in text, f"{kind} count {number} missing from /about: {text!r}"
+
+
+async def test_config_show_is_private_and_for_moderators_only(
+    emulator: DiscordEmulator, guild: Guild, fan: User, moderator: User, start_bot: StartBot
+) -> None:
+    await start_bot()
+    refused = await emulator.slash(guild, fan, "config show")
+    assert refused.ephemeral
+    assert "Manage Server" in refused.content
+    assert not refused.embeds
+
+    shown = await emulator.slash(guild, moderator, "config show")
+    assert shown.ephemeral
+    assert guild.name in shown.embeds[0]["title"]
+    assert "UTC" in embed_text(shown.embeds[0])
+
+
+async def test_timezone_survives_a_restart(
+    emulator: DiscordEmulator, guild: Guild, moderator: User, start_bot: StartBot
+) -> None:
+    await start_bot()
+    changed = await emulator.slash(guild, moderator, "config timezone", tz="Europe/London")
+    assert changed.ephemeral and "Europe/London" in changed.content
+
+    await start_bot()
+    shown = await emulator.slash(guild, moderator, "config show")
+    time_zone = next(f for f in shown.embeds[0]["fields"] if f["name"] == "Time zone")
+    assert time_zone["value"] == "Europe/London"
+
+
+# -- the real command line ----------------------------------------------------------------------------
+
+
+async def test_real_process_keeps_settings_and_exits_cleanly_on_sigterm(
+    emulator: DiscordEmulator, guild: Guild, moderator: User, start_bot: StartBot, tmp_path: Path
+) -> None:
+    database = tmp_path / "fandex.sqlite3"  # the file start_bot uses, so the in-process bot reads it back
+    env = bot_environment(
+        api_base=emulator.api_base, gateway_url=emulator.gateway_url, database_path=database
+    )
+    process = await BotProcess.start(["-m", "bot"], env)
+    try:
+        await process.wait_for_line(r"Connected as", timeout=30)
+        changed = await emulator.slash(guild, moderator, "config timezone", tz="America/New_York")
+        assert changed.ephemeral and "America/New_York" in changed.content
+    finally:
+        code = await process.stop(signal.SIGTERM)
+    assert code == 0, process.output
+    for sign_of_a_dirty_exit in ("Traceback", "Unclosed", "Task was destroyed", "ERROR"):
+        assert sign_of_a_dirty_exit not in process.output, process.output
+
+    await start_bot()
+    shown = await emulator.slash(guild, moderator, "config show")
+    time_zone = next(f for f in shown.embeds[0]["fields"] if f["name"] == "Time zone")
+    assert time_zone["value"] == "America/New_York"
+
+
+def run_cli(*args: str, env_overrides: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # Explicit empty values: python-dotenv never overrides a variable that is set, so a developer's .env
+    # cannot hand the CLI a token here.
+    env = {
+        **bot_environment(api_base="", gateway_url="", database_path=Path("unused")),
+        **(env_overrides or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_token_prints_one_line_and_fails() -> None:
+    result = run_cli(env_overrides={"DISCORD_TOKEN": ""})
+    assert result.returncode != 0
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "DISCORD_TOKEN" in lines[0]
+
+
+def test_check_data_accepts_the_shipped_dataset() -> None:
+    result = run_cli("check-data", str(DEFAULT_DATASET_PATH))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK ")
+
+
+def _broken(text: str, old: str, new: str) -> str:
+    assert old in text, f"the shipped dataset no longer contains {old!r}; update this test"
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "named"),
+    [
+        pytest.param(
+            lambda t: _broken(t, 'name = "Charlie Spring"\n', ""), ['"name"', "missing"], id="missing-field"
+        ),
+        pytest.param(
+            lambda t: _broken(t, 'date = "2019-02"', 'date = "2019-13"'), ['"date"', "2019-13"], id="bad-date"
+        ),
+        pytest.param(
+            lambda t: _broken(t, 'id = "nick-nelson"', 'id = "charlie-spring"'),
+            ['"charlie-spring"', "duplicate id"],
+            id="duplicate-id",
+        ),
+    ],
+)
+def test_check_data_names_the_problem(
+    tmp_path: Path, breakage: Callable[[str], str], named: list[str]
+) -> None:
+    source = tmp_path / "broken.toml"
+    source.write_text(breakage(DEFAULT_DATASET_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("check-data", str(source))
+    assert result.returncode != 0
+    assert result.stderr.startswith("INVALID"), result.stderr
+    for word in named:
+        assert word in result.stderr, result.stderr
+    assert str(source) in result.stderr
