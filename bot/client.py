@@ -19,6 +19,7 @@ from bot.database import open_database, transaction
 from bot.dataset import Dataset
 from bot.dataset_store import install_dataset
 from bot.errors import FandexTree
+from bot.events import ServerEventRepository
 from bot.guild_settings import GuildSettingsRepository
 from bot.interaction_http import install_callback_adapter
 
@@ -55,6 +56,7 @@ class FandexBot(commands.Bot):
     db: aiosqlite.Connection
     dataset: Dataset
     guild_settings: GuildSettingsRepository
+    server_events: ServerEventRepository
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         configure_endpoints(settings.api_base, settings.gateway_url)
@@ -89,6 +91,7 @@ class FandexBot(commands.Bot):
             "Dataset %r ready (%s)", self.dataset.title, "rebuilt" if self.dataset_rebuilt else "unchanged"
         )
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
+        self.server_events = ServerEventRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
 

@@ -8,11 +8,12 @@ and carries its own zone. Nothing here invents a part of a date the source does 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import difflib
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -342,13 +343,19 @@ class ServerEventRepository:
     def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        # /countdown reads its server's events on every call; this process is the only writer,
+        # so each server's list is cached and dropped whenever a write touches it.
+        self._cache: dict[int, tuple[ServerEvent, ...]] = {}
 
     async def for_guild(self, guild_id: int) -> list[ServerEvent]:
-        async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
-        ) as cur:
-            rows = await cur.fetchall()
-        return _chronological(_from_row(row) for row in rows)
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            async with self._db.execute(
+                f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
+            ) as cur:
+                rows = await cur.fetchall()
+            cached = self._cache[guild_id] = tuple(_chronological(_from_row(row) for row in rows))
+        return list(cached)
 
     async def by_guild(self) -> dict[int, list[ServerEvent]]:
         """Every server's events (at most 25 each), for the announcer."""
@@ -365,6 +372,29 @@ class ServerEventRepository:
         name = clean_event_name(name)
         name_key = name.casefold()
         created_at = self._clock.now()
+        with self._invalidating(guild_id):
+            return await self._add(guild_id, name, name_key, date, created_by, created_at)
+
+    @contextlib.contextmanager
+    def _invalidating(self, guild_id: int | None) -> Iterator[None]:
+        """Drop cached lists once a write ends, committed or not (None: every server's)."""
+        try:
+            yield
+        finally:
+            if guild_id is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(guild_id, None)
+
+    async def _add(
+        self,
+        guild_id: int,
+        name: str,
+        name_key: str,
+        date: PartialDate,
+        created_by: int,
+        created_at: datetime,
+    ) -> ServerEvent:
         async with transaction(self._db) as db:
             async with db.execute(
                 "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
@@ -394,17 +424,20 @@ class ServerEventRepository:
         return ServerEvent(event_id, guild_id, name, date, None, created_by, created_at)
 
     async def set_scheduled_event(self, event_id: int, scheduled_event_id: int) -> None:
-        async with transaction(self._db) as db:
-            await db.execute(
-                "UPDATE guild_events SET scheduled_event_id = ? WHERE id = ?", (scheduled_event_id, event_id)
-            )
+        with self._invalidating(None):
+            async with transaction(self._db) as db:
+                await db.execute(
+                    "UPDATE guild_events SET scheduled_event_id = ? WHERE id = ?",
+                    (scheduled_event_id, event_id),
+                )
 
     async def remove(self, guild_id: int, event_id: int) -> bool:
-        async with transaction(self._db) as db:
-            cursor = await db.execute(
-                "DELETE FROM guild_events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
-            )
-            removed = cursor.rowcount > 0
+        with self._invalidating(guild_id):
+            async with transaction(self._db) as db:
+                cursor = await db.execute(
+                    "DELETE FROM guild_events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
+                )
+                removed = cursor.rowcount > 0
         if removed:
             log.info("Guild %s removed event %s", guild_id, event_id)
         return removed

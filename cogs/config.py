@@ -13,7 +13,6 @@ from bot.announcer import AnnouncementChannel, check_announcement_channel, check
 from bot.errors import NotFoundError, safe_autocomplete, send_private
 from bot.events import (
     ScheduledEventRefused,
-    ServerEventRepository,
     clean_event_name,
     create_scheduled_event,
     delete_scheduled_event,
@@ -50,7 +49,7 @@ class Config(
 ):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
-        self.events = ServerEventRepository(bot.db, bot.clock)
+        self.events = bot.server_events
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:

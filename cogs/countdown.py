@@ -21,7 +21,6 @@ from bot.announcer import Announcer, RunReport
 from bot.errors import safe_autocomplete
 from bot.events import (
     CountdownEvent,
-    ServerEventRepository,
     autocomplete_events,
     find_event,
     merged_events,
@@ -42,7 +41,7 @@ CHOICE_VALUE_LIMIT = 100
 class Countdown(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
-        self.events = ServerEventRepository(bot.db, bot.clock)
+        self.events = bot.server_events
         self.announcer = Announcer(bot, self.events)
         self._loop_task: asyncio.Task[None] | None = None
 
