@@ -58,12 +58,18 @@ async def _run(settings: Settings) -> None:
     from bot.client import FandexBot
 
     async with FandexBot(settings) as bot:
+        # On SIGTERM/SIGINT cancel the running start(): bot.close() alone would wait out discord.py's
+        # reconnect back-off (up to minutes) when the gateway is unreachable. Leaving the `async with`
+        # then closes the bot and its database.
+        running = asyncio.create_task(bot.start(settings.token), name="fandex-bot")
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             # Windows has no add_signal_handler; Ctrl+C still raises KeyboardInterrupt there.
             with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-        await bot.start(settings.token)
+                loop.add_signal_handler(sig, running.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        log.info("Stopped")
 
 
 def run(settings: Settings) -> int:

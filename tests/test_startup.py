@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -190,6 +191,27 @@ async def test_real_process_keeps_settings_and_exits_cleanly_on_sigterm(
     shown = await emulator.slash(guild, moderator, "config show")
     time_zone = next(f for f in shown.embeds[0]["fields"] if f["name"] == "Time zone")
     assert time_zone["value"] == "America/New_York"
+
+
+async def test_sigterm_stops_the_bot_while_it_waits_to_reconnect(
+    emulator: DiscordEmulator, tmp_path: Path
+) -> None:
+    # REST works but the gateway refuses connections: discord.py sleeps in an exponential back-off
+    # between attempts, which bot.close() alone would wait out.
+    env = bot_environment(
+        api_base=emulator.api_base,
+        gateway_url="ws://127.0.0.1:9/gateway",
+        database_path=tmp_path / "f.sqlite3",
+    )
+    process = await BotProcess.start(["-m", "bot"], env)
+    try:
+        async with asyncio.timeout(60):
+            while sum("Attempting a reconnect" in line for line in process.lines) < 3:  # noqa: ASYNC110 (polls collected output)
+                await asyncio.sleep(0.1)
+    finally:
+        code = await process.stop(signal.SIGTERM, timeout=5)
+    assert code == 0, process.output
+    assert "Stopped" in process.output
 
 
 def run_cli(*args: str, env_overrides: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
