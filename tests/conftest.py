@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 import pytest
 
-from tests.emulator import DiscordEmulator
+from tests.emulator import DiscordEmulator, Guild, User
 
 if TYPE_CHECKING:
     from bot.client import FandexBot
@@ -95,3 +95,23 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
     finally:
         for bot, task in running:
             await stop(bot, task)
+
+
+# The usual cast of an end-to-end test: a fan server, a fan, and a moderator with Manage Server.
+
+
+@pytest.fixture
+def guild(emulator: DiscordEmulator) -> Guild:
+    return emulator.add_guild(name="Heartstopper Fans")
+
+
+@pytest.fixture
+def fan(emulator: DiscordEmulator) -> User:
+    return emulator.add_user("tao")
+
+
+@pytest.fixture
+def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
+    user = emulator.add_user("mr-ajayi")
+    emulator.member(guild, user, manage_guild=True)
+    return user

@@ -138,16 +138,6 @@ async def bare_bot(emulator: DiscordEmulator) -> AsyncIterator[commands.Bot]:
             await task
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("nick")
-
-
 async def test_connects_and_registers_commands(
     emulator: DiscordEmulator, guild: Guild, bare_bot: commands.Bot
 ):

@@ -20,23 +20,6 @@ from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("isaac")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("tara")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
 def integrity(path: Path) -> str:
     with sqlite3.connect(path) as db:
         return db.execute("PRAGMA integrity_check").fetchone()[0]

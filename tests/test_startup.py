@@ -23,23 +23,6 @@ from tests.emulator import DiscordEmulator, Guild, User
 GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("tao")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("elle")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
 def embed_text(embed: dict[str, Any]) -> str:
     parts = [
         embed.get("title") or "",

@@ -35,18 +35,6 @@ class Killed(BaseException):
 
 
 @pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("mr-farouk")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(NOW)
 

@@ -22,16 +22,6 @@ EXPIRING_VIEW = 0.3  # seconds; the real menus stay 180 s
 
 
 @pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("tao")
-
-
-@pytest.fixture
 def other_fan(emulator: DiscordEmulator) -> User:
     return emulator.add_user("elle")
 

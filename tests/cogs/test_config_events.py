@@ -18,18 +18,6 @@ NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("mr-farouk")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
-@pytest.fixture
 async def bot(start_bot: StartBot) -> FandexBot:
     return await start_bot(clock=FakeClock(NOW))
 

@@ -11,23 +11,6 @@ from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("isaac")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("mr-farouk")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
 def spoiler_field(result: Any) -> str:
     [embed] = result.embeds
     return next(f["value"] for f in embed["fields"] if f["name"] == "Spoiler limit")

@@ -40,23 +40,6 @@ MONTH = extra_event("s4-month", "Season 4 arrives", "2027-05", status="announced
 RUMOUR = extra_event("s4-trailer", "Season 4 trailer", "2027-04-02", status="rumoured", kind="news")
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("tao")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("mr-ajayi")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
 def description(result: Any) -> str:
     [embed] = result.embeds
     return embed.get("description") or ""

@@ -10,23 +10,6 @@ from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 
 
-@pytest.fixture
-def guild(emulator: DiscordEmulator) -> Guild:
-    return emulator.add_guild(name="Heartstopper Fans")
-
-
-@pytest.fixture
-def fan(emulator: DiscordEmulator) -> User:
-    return emulator.add_user("charlie")
-
-
-@pytest.fixture
-def moderator(emulator: DiscordEmulator, guild: Guild) -> User:
-    user = emulator.add_user("mr-ajayi")
-    emulator.member(guild, user, manage_guild=True)
-    return user
-
-
 def fields(embed: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f["value"] for f in embed.get("fields", [])}
 
