@@ -23,6 +23,8 @@ from bot.render.cast import (
     empty_query_message,
     not_found_message,
 )
+from bot.render.common import CHOICE_LIMIT
+from bot.render.memo import EmbedMemo
 from bot.spoilers import NO_LIMIT, SpoilerLimit
 
 if TYPE_CHECKING:
@@ -36,6 +38,12 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
 
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
+        # A cast member's embed is a pure function of (character, spoiler limit) for the one dataset.
+        self.embeds = EmbedMemo()
+        # One autocomplete choice per character, built once: 25 of them cost 33 µs per keystroke
+        # (cleaning and cutting the labels), against 49 µs for the matcher itself at 10,000 characters.
+        # Bounded by the dataset's characters, as the ids are.
+        self.choices: dict[str, app_commands.Choice[str]] = {}
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -52,8 +60,14 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         return SpoilerLimit.from_settings(await self.bot.guild_settings.get(interaction.guild_id))
 
     def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
-        return character_embed(
-            character, dataset=self.bot.dataset, other_roles=self.index.other_roles(character), limit=limit
+        return self.embeds.get(
+            (character.id, limit),
+            lambda: character_embed(
+                character,
+                dataset=self.bot.dataset,
+                other_roles=self.index.other_roles(character),
+                limit=limit,
+            ),
         )
 
     @app_commands.command(name="lookup", description="Find a character or actor: who plays whom, and when")
@@ -83,7 +97,13 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
     async def lookup_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return autocomplete_choices(self.index.suggest(current))
+        choices: list[app_commands.Choice[str]] = []
+        for character in self.index.suggest(current)[:CHOICE_LIMIT]:
+            choice = self.choices.get(character.id)
+            if choice is None:
+                choice = self.choices[character.id] = autocomplete_choices([character])[0]
+            choices.append(choice)
+        return choices
 
     @app_commands.command(name="list", description="The cast, grouped; optionally only one season")
     @app_commands.describe(season="Only who appears in this season")

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.errors import safe_autocomplete
 from bot.render.common import choice_text
+from bot.render.memo import EmbedMemo
 from bot.render.story import episode_embed, production_embed, production_label
 from bot.story import resolve_episode, resolve_production, spoiler_limit_for, suggest_productions
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 class Plot(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
+        # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
+        self.embeds = EmbedMemo()
 
     @app_commands.command(name="plot", description="What happens in a season or the film (spoiler-aware)")
     @app_commands.describe(
@@ -36,10 +39,16 @@ class Plot(commands.Cog):
         production = resolve_production(dataset, season)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
         if episode is None:
-            embed = production_embed(dataset, production, limit)
+            embed = self.embeds.get(
+                (production.id, None, limit), lambda: production_embed(dataset, production, limit)
+            )
         else:
             # Discord enforces the range, but a hostile client can send any value: the core checks it.
-            embed = episode_embed(dataset, production, resolve_episode(production, episode), limit)
+            chosen = resolve_episode(production, episode)
+            embed = self.embeds.get(
+                (production.id, chosen.number, limit),
+                lambda: episode_embed(dataset, production, chosen, limit),
+            )
         await interaction.response.send_message(embed=embed)
 
     @plot.autocomplete("season")

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.errors import safe_autocomplete
 from bot.render.common import choice_text
+from bot.render.memo import EmbedMemo
 from bot.render.story import work_embed, work_label
 from bot.story import resolve_work, spoiler_limit_for, suggest_works
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 class Volume(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
+        # The answer is a pure function of (book, spoiler limit) for the bot's one dataset.
+        self.embeds = EmbedMemo()
 
     @app_commands.command(
         name="volume", description="A book of the series: dates, adaptation and story (spoiler-aware)"
@@ -28,7 +31,8 @@ class Volume(commands.Cog):
     async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:
         work = resolve_work(self.bot.dataset, book)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
-        await interaction.response.send_message(embed=work_embed(self.bot.dataset, work, limit))
+        embed = self.embeds.get((work.id, limit), lambda: work_embed(self.bot.dataset, work, limit))
+        await interaction.response.send_message(embed=embed)
 
     @volume.autocomplete("book")
     @safe_autocomplete

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -337,3 +341,28 @@ def test_an_unrelated_field_change_keeps_the_index_behaviour(dataset: Dataset) -
     changed = dataclasses.replace(tori, role="Nick's friend.")
     index = CastIndex([changed, *(c for c in dataset.characters if c.id != "tori-spring")])
     assert found_id(index, "Nick") == "nick-nelson"
+
+
+def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
+    # Set iteration order changes with PYTHONHASHSEED; "did you mean" must not change between restarts.
+    script = (
+        "from bot.cast_search import CastIndex\n"
+        "from bot.config import DEFAULT_DATASET_PATH\n"
+        "from bot.dataset import load_dataset\n"
+        "index = CastIndex.from_dataset(load_dataset(DEFAULT_DATASET_PATH))\n"
+        # "atyephan" is as close to Barnes as to Stephane: its order used to change with the seed.
+        "for query in ('atyephan', 'Zharlie', 'Nik', 'Sahra', 'Jamez Mc', 'Ele Argen', 'Mr Ajay'):\n"
+        "    print(query, repr(index.lookup(query)), [c.id for c in index.suggest(query)])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs
