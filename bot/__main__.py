@@ -63,9 +63,8 @@ async def _run(settings: Settings) -> None:
         # then closes the bot and its database.
         running = asyncio.create_task(bot.start(settings.token), name="fandex-bot")
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            # Windows has no add_signal_handler; Ctrl+C still raises KeyboardInterrupt there.
-            with contextlib.suppress(NotImplementedError):
+        if sys.platform != "win32":  # no add_signal_handler there; Ctrl+C still raises KeyboardInterrupt
+            for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, running.cancel)
         with contextlib.suppress(asyncio.CancelledError):
             await running
