@@ -9,13 +9,18 @@ test sleeps until a release date.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import signal
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
+from bench.process import BotProcess, bot_environment
 from bot.announcer import Announcement, AnnouncementLog, Announcer
 from bot.client import FandexBot
 from cogs.countdown import Countdown
@@ -403,3 +408,50 @@ async def test_the_loop_posts_on_its_own_and_stops_with_the_cog(
     assert task is not None and not task.done()
     await bot.remove_cog("Countdown")
     assert task.cancelled()
+
+
+async def test_no_duplicate_when_a_real_process_is_sigkilled_between_post_and_record(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, tmp_path: Path
+) -> None:
+    # A confirmed release 5 minutes ago: a bot starting now catches it up (under 6 h late).
+    due = datetime.now(UTC) - timedelta(minutes=5)
+    dataset = dataset_with(
+        tmp_path, extra_event("s4-premiere", "Season 4 premieres", due.strftime("%Y-%m-%dT%H:%M UTC"))
+    )
+    bot = await start_bot(dataset_path=dataset, clock=FakeClock(due - timedelta(days=1)))
+    channel = await announce_in(emulator, guild, moderator)
+    await bot.close()
+
+    # The real bot process posts it, and Discord stores the message; the process is SIGKILLed before
+    # the answer reaches it, so it never records the post.
+    process = await BotProcess.start(
+        ["-m", "bot"],
+        {
+            **bot_environment(
+                api_base=emulator.api_base,
+                gateway_url=emulator.gateway_url,
+                database_path=tmp_path / "fandex.sqlite3",
+            ),
+            "DATASET": str(dataset),
+        },
+    )
+    emulator.on_message_stored = lambda message: os.kill(process.pid, signal.SIGKILL)
+    try:
+        assert await process.wait(30) == -signal.SIGKILL, process.output
+    finally:
+        process.kill()
+        emulator.on_message_stored = None
+    [posted] = emulator.messages_in(channel.id)
+    with contextlib.closing(sqlite3.connect(tmp_path / "fandex.sqlite3")) as db:
+        states = db.execute("SELECT state FROM announcements WHERE guild_id = ?", (guild.id,)).fetchall()
+    assert states == [("pending",)]  # posted, but the process died before recording it
+
+    # The restarted bot re-sends the pending row with the same nonce; Discord returns the message
+    # already there, so the channel still holds one announcement.
+    bot = await start_bot(dataset_path=dataset)
+    await countdown(bot).run_due_announcements()
+    assert emulator.messages_in(channel.id) == [posted]
+    first, second = posts(emulator, channel)
+    assert first.json["nonce"] == second.json["nonce"]
+    [row] = await stored(bot, guild)
+    assert (row.state, row.message_id) == ("sent", int(posted["id"]))

@@ -62,6 +62,7 @@ Inspection
     emu.identify_payloads (check `intents`); emu.gateway.resumes
 
 Faults
+    emu.on_message_stored = callback  # called with each new channel message before the bot gets the answer
     emu.fail_next(method, path_regex, status, json_body=None, headers=None, times=1)
         # method or "*"; path_regex is searched in the path relative to /api/v10. A 429 carries
         # `Via: 1.1 google`, retry_after 0.05 s and X-RateLimit headers unless overridden.

@@ -479,6 +479,8 @@ class Routes:
         message = self.emu.new_message(channel_id, body)
         if nonce is not None:
             self.emu.remember_nonce(channel_id, nonce, message)
+        if self.emu.on_message_stored is not None:
+            self.emu.on_message_stored(message)
         return reply(message)
 
     def _guild(self, request: web.Request) -> Any:

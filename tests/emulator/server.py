@@ -8,6 +8,7 @@ import re
 import secrets
 import socket
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -83,6 +84,9 @@ class DiscordEmulator:
         self.response_errors: list[ValidationError] = []  # the emulator's own answers that break the spec
         self.unexpected_routes: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        # Called with each new channel message once it is stored, before the bot gets the answer:
+        # lets a test kill the bot between Discord posting and the bot hearing of it.
+        self.on_message_stored: Callable[[dict[str, Any]], None] | None = None
         self.validator = OpenApiValidator.shared() if validate else None
         # Discord's client hides a command from members lacking its default_member_permissions. Off by default
         # so tests can reach the bot's own server-side check (as a guild's permission override would allow).
