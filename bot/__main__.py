@@ -81,6 +81,7 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     except Exception as exc:
+        import aiohttp
         import discord
 
         if isinstance(exc, discord.LoginFailure):
@@ -92,7 +93,15 @@ def run(settings: Settings) -> int:
         if isinstance(exc, discord.PrivilegedIntentsRequired):
             print("fandex: Discord refused the requested intents.", file=sys.stderr)
             return 1
-        raise
+        if isinstance(exc, OSError | aiohttp.ClientError):
+            print(
+                f"fandex: cannot reach Discord ({exc}); check the network and DISCORD_API_BASE.",
+                file=sys.stderr,
+            )
+            return 1
+        # Anything else is a bug: keep its traceback in the log for whoever runs the bot.
+        log.critical("Fandex stopped on an unexpected error", exc_info=exc)
+        return 1
     return 0
 
 

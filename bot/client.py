@@ -60,6 +60,8 @@ class FandexBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
         configure_endpoints(settings.api_base, settings.gateway_url)
+        # Fandex never joins voice: don't warn operators about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

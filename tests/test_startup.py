@@ -227,6 +227,19 @@ def test_missing_token_prints_one_line_and_fails() -> None:
     assert "DISCORD_TOKEN" in lines[0]
 
 
+def test_unreachable_discord_is_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
+    result = run_cli(
+        env_overrides={
+            "DISCORD_TOKEN": "some-token",
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",  # nothing listens on the discard port
+            "DATABASE_PATH": str(tmp_path / "fandex.sqlite3"),
+        }
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines()[-1].startswith("fandex: cannot reach Discord"), result.stderr
+
+
 def test_check_data_accepts_the_shipped_dataset() -> None:
     result = run_cli("check-data", str(DEFAULT_DATASET_PATH))
     assert result.returncode == 0, result.stderr
