@@ -5,9 +5,12 @@ the process. Delivery writes an `announcements` row (state 'pending', with a det
 commits it BEFORE sending, then sends with that nonce and `enforce_nonce` (discord.py adds the flag to
 every send that carries a nonce). If the process dies between the send and marking the row 'sent', the
 next run sends again with the same nonce and Discord returns the message already posted instead of
-posting a second one. Announcements more than `CATCH_UP_LIMIT` late are skipped (and recorded) rather
-than posted as stale news; a channel Discord refuses us is recorded as 'failed' and shown in /config show,
-never retried forever.
+posting a second one. Discord remembers a nonce for a few minutes only, so a retry later than
+`NONCE_TRUSTED` after the first attempt first looks for the post in the channel's recent history (every
+announcement's footer ends with a reference derived from its nonce, since fetched messages carry no
+nonce) and records it as sent if it is there. Announcements more than `CATCH_UP_LIMIT` late are skipped
+(and recorded) rather than posted as stale news; a channel Discord refuses us is recorded as 'failed' and
+shown in /config show, never retried forever.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from bot.errors import InvalidOptionError
 from bot.events import CountdownEvent, ServerEventRepository, dataset_events, zone_of
 from bot.guild_settings import GuildSettings, Reminder
 from bot.render.common import timestamp
-from bot.render.countdown import announcement_content, announcement_embed
+from bot.render.countdown import announcement_content, announcement_embed, reference_tag
 
 if TYPE_CHECKING:
     from bot.client import FandexBot
@@ -47,7 +50,22 @@ LOOKBACK = timedelta(days=7)
 DAY_RELEASE_TIME = time(9, 0)  # a day-precision release is announced at 09:00 in the server's zone
 REMINDER_LEADS: dict[str, timedelta] = {"1d": timedelta(days=1), "1w": timedelta(weeks=1)}
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
+# "fx" and 10 hex digits: 40 bits tell one server's announcements apart, in a footer that stays short.
+REFERENCE_LENGTH = 12
+# Discord's memory of an enforced nonce is undocumented ("a few minutes"; 2 minutes observed). Within
+# 60 s of the first attempt a re-send cannot post twice; after that, only the channel's history can tell.
+NONCE_TRUSTED = timedelta(seconds=60)
+# Our clock and Discord's may disagree a little (NTP drift, a resumed VM): search from a bit earlier.
+HISTORY_MARGIN = timedelta(minutes=5)
+# One request. The search starts just before the first attempt, oldest first, and the post followed that
+# attempt within seconds, so it is among the first messages even in a busy channel.
+HISTORY_LIMIT = 100
+# What delivery needs; without these the announcement is recorded as failed.
 ANNOUNCE_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+# What /config announcements asks for: delivery's, plus Read Message History, which only a retry after a
+# crash uses (to find a post Discord stored but the bot never recorded). Asked up front so that guarantee
+# holds; at retry time its absence does not stop the announcement (see Announcer._earlier_post).
+CONFIGURE_PERMISSIONS = (*ANNOUNCE_PERMISSIONS, "read_message_history")
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,6 +130,19 @@ def announcement_nonce(guild_id: int, event_key: str, kind: Kind) -> str:
     return ("fx" + digest)[:NONCE_LENGTH]
 
 
+def announcement_reference(nonce: str) -> str:
+    """The short tag an announcement's footer ends with: what identifies the post in the channel's history."""
+    return nonce[:REFERENCE_LENGTH]
+
+
+def is_announcement_post(message: discord.Message, bot_user_id: int, reference: str) -> bool:
+    """Whether `message` is this bot's post of the announcement tagged `reference`."""
+    if message.author.id != bot_user_id:
+        return False
+    tag = reference_tag(reference)
+    return any((embed.footer.text or "").endswith(tag) for embed in message.embeds)
+
+
 def late_text(delta: timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
     if hours >= 48:
@@ -133,7 +164,7 @@ class Announcement:
     state: State
     nonce: str
     message_id: int | None = None
-    attempted_at: datetime | None = None
+    attempted_at: datetime | None = None  # the FIRST attempt: no post of this row can be older
     detail: str | None = None
 
 
@@ -198,19 +229,17 @@ class AnnouncementLog:
         *,
         message_id: int | None = None,
         detail: str | None = None,
-        attempted_at: datetime | None = None,
     ) -> None:
-        """Move a pending row on (or re-stamp its attempt); a settled row never changes again."""
+        """Move a pending row on; a settled row never changes again."""
         async with transaction(self._db) as db:
             await db.execute(
                 "UPDATE announcements SET state = ?, message_id = COALESCE(?, message_id),"
-                " detail = COALESCE(?, detail), attempted_at = COALESCE(?, attempted_at)"
+                " detail = COALESCE(?, detail)"
                 " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending'",
                 (
                     state,
                     message_id,
                     detail,
-                    attempted_at.isoformat() if attempted_at else None,
                     announcement.guild_id,
                     announcement.event_key,
                     announcement.kind,
@@ -223,11 +252,15 @@ class AnnouncementLog:
 # --------------------------------------------------------------------------------------------
 
 
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:
+def missing_permissions(
+    channel: discord.abc.GuildChannel,
+    me: discord.Member | None,
+    needed: Iterable[str] = ANNOUNCE_PERMISSIONS,
+) -> list[str]:
     if me is None:
-        return list(ANNOUNCE_PERMISSIONS)
+        return list(needed)
     granted = channel.permissions_for(me)
-    return [name for name in ANNOUNCE_PERMISSIONS if not getattr(granted, name)]
+    return [name for name in needed if not getattr(granted, name)]
 
 
 def permission_names(names: Iterable[str]) -> str:
@@ -260,12 +293,12 @@ class AnnouncementChannel(app_commands.Transformer):
 
 
 def check_announcement_channel(channel: discord.TextChannel) -> None:
-    missing = missing_permissions(channel, channel.guild.me)
+    missing = missing_permissions(channel, channel.guild.me, CONFIGURE_PERMISSIONS)
     if missing:
         raise InvalidOptionError(
             f"I can't post in {channel.mention}: I'm missing {permission_names(missing)} there. "
-            "Give me View Channel, Send Messages and Embed Links in that channel, or pick another one. "
-            "Nothing was changed."
+            "Give me View Channel, Send Messages, Embed Links and Read Message History in that channel, "
+            "or pick another one. Nothing was changed."
         )
 
 
@@ -311,6 +344,7 @@ class RunReport:
     """What one run did, for logs and tests."""
 
     sent: int = 0
+    found_posted: int = 0  # an interrupted attempt had posted it: recorded from the channel's history
     skipped: int = 0
     failed: int = 0
     retry_later: int = 0
@@ -352,10 +386,11 @@ class Announcer:
                         log.exception(
                             "Announcement %s/%s in guild %s failed", due.event.key, due.kind, guild.id
                         )
-        if report.sent or report.skipped or report.failed:
+        if report.sent or report.found_posted or report.skipped or report.failed:
             log.info(
-                "Announcements: %d sent, %d skipped, %d failed, %d to retry",
+                "Announcements: %d sent, %d found already posted, %d skipped, %d failed, %d to retry",
                 report.sent,
+                report.found_posted,
                 report.skipped,
                 report.failed,
                 report.retry_later,
@@ -389,6 +424,7 @@ class Announcer:
             log.info("Skipped %s announcement of %s in guild %s: %s", kind, key, guild.id, detail)
             report.skipped += 1
             return
+        search_history = False
         if row is None:
             row = Announcement(
                 guild.id,
@@ -405,8 +441,10 @@ class Announcer:
             log.info(
                 "Retrying the %s announcement of %s in guild %s (nonce %s)", kind, key, guild.id, row.nonce
             )
-            await self.log.settle(row, "pending", attempted_at=now)
-        await self._send(guild, settings, zone, due, row, now, report)
+            # attempted_at is the first attempt, and no post can be older: once it is NONCE_TRUSTED ago,
+            # Discord may have forgotten the nonce of a post any attempt made.
+            search_history = row.attempted_at is None or now - row.attempted_at >= NONCE_TRUSTED
+        await self._send(guild, settings, zone, due, row, now, report, search_history=search_history)
 
     async def _send(
         self,
@@ -417,6 +455,8 @@ class Announcer:
         row: Announcement,
         now: datetime,
         report: RunReport,
+        *,
+        search_history: bool,
     ) -> None:
         channel = guild.get_channel(settings.announce_channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
@@ -427,6 +467,31 @@ class Announcer:
             reason = f"I'm missing {permission_names(missing)} in {channel.mention}"
             await self._fail(guild, due, row, now, report, reason)
             return
+        if search_history:
+            try:
+                earlier = await self._earlier_post(channel, row)
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+                # Posting without knowing could duplicate: the row stays pending and the next run looks again.
+                log.warning(
+                    "Announcement %s/%s in guild %s: history unavailable, will retry (%s)",
+                    due.event.key,
+                    due.kind,
+                    guild.id,
+                    exc,
+                )
+                report.retry_later += 1
+                return
+            if earlier is not None:
+                await self.log.settle(row, "sent", message_id=earlier.id)
+                report.found_posted += 1
+                log.info(
+                    "The %s announcement of %s in guild %s was already posted (message %s); recorded it",
+                    due.kind,
+                    due.event.key,
+                    guild.id,
+                    earlier.id,
+                )
+                return
         role_id = settings.announce_role_id
         role_problem = None
         if role_id is not None and guild.get_role(role_id) is None:
@@ -435,7 +500,9 @@ class Announcer:
         try:
             message = await channel.send(
                 content=announcement_content(due.event, due.kind, role_id, now, zone),
-                embed=announcement_embed(due.event, due.kind, now, zone),
+                embed=announcement_embed(
+                    due.event, due.kind, now, zone, reference=announcement_reference(row.nonce)
+                ),
                 nonce=row.nonce,
                 allowed_mentions=announcement_allowed_mentions(role_id),
             )
@@ -463,6 +530,38 @@ class Announcer:
         )
         if role_problem:
             await self._report_problem(guild.id, due, now, role_problem)
+
+    async def _earlier_post(self, channel: discord.TextChannel, row: Announcement) -> discord.Message | None:
+        """This bot's post of `row` in the channel's history since just before its first attempt, if any.
+
+        Without Read Message History (revoked since /config announcements checked it) there is no way to
+        look, and the send goes ahead with the nonce, which still catches a recent post. A missed
+        announcement and a duplicate are both failures, but a duplicate is visible and a moderator deletes
+        it in a second, while a missed release fails silently: nobody learns the news from us.
+        """
+        me = channel.guild.me
+        if me is None or not channel.permissions_for(me).read_message_history:
+            log.warning(
+                "No Read Message History in channel %s of guild %s: re-sending announcement %s unchecked",
+                channel.id,
+                channel.guild.id,
+                row.nonce,
+            )
+            return None
+        after = (row.attempted_at or self.bot.clock.now() - CATCH_UP_LIMIT) - HISTORY_MARGIN
+        reference = announcement_reference(row.nonce)
+        try:
+            async for message in channel.history(limit=HISTORY_LIMIT, after=after):
+                if is_announcement_post(message, me.id, reference):
+                    return message
+        except discord.Forbidden:
+            log.warning(
+                "Discord refused channel %s's history in guild %s: re-sending announcement %s unchecked",
+                channel.id,
+                channel.guild.id,
+                row.nonce,
+            )
+        return None
 
     async def _fail(
         self,

@@ -32,6 +32,13 @@ PERMISSION_NEEDS: tuple[PermissionNeed, ...] = (
     PermissionNeed("view_channel", "release-day announcements", "see the announcement channel"),
     PermissionNeed("send_messages", "release-day announcements", "post in the announcement channel"),
     PermissionNeed("embed_links", "release-day announcements", "show the announcement's embed"),
+    # Only a retry after a crash reads history: to find a post Discord stored but the bot never recorded,
+    # once Discord has forgotten the nonce that would have stopped a duplicate.
+    PermissionNeed(
+        "read_message_history",
+        "release-day announcements",
+        "after a crash, find its own earlier post instead of posting it twice",
+    ),
     # Create Events (not Manage Events): create the server's scheduled events and edit or delete the
     # ones it created, without touching events the members made.
     PermissionNeed(

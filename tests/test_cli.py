@@ -232,11 +232,13 @@ def test_invite_prints_the_url_with_the_computed_permissions() -> None:
         f"&scope=bot+applications.commands&permissions={permissions.value}"
     )
     granted = discord.Permissions(int(first.rsplit("=", 1)[1]))
-    # What the features do on their own: post announcements (with an embed) and create scheduled events.
+    # What the features do on their own: post announcements (with an embed; history to find a post after a
+    # crash) and create scheduled events.
     assert granted.view_channel and granted.send_messages and granted.embed_links and granted.create_events
+    assert granted.read_message_history
     # Nothing broader: no @everyone pings, no managing others' events, no admin.
     assert not (granted.mention_everyone or granted.manage_events or granted.administrator)
-    assert granted.value == 17592186063872
+    assert granted.value == 17592186129408
     assert (
         "Mention Everyone: A role ping in announcements reaches members only if the role is mentionable"
         in (result.stdout)

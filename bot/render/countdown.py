@@ -210,11 +210,23 @@ def announcement_content(
     return truncate(ping + body, 2000)
 
 
+def reference_tag(reference: str) -> str:
+    """How an announcement's footer ends, so a later run can recognise the post in the channel's history."""
+    return f"ref {reference}"
+
+
 def announcement_embed(
-    event: CountdownEvent, kind: Literal["reminder", "release"], now: datetime, zone: ZoneInfo
+    event: CountdownEvent,
+    kind: Literal["reminder", "release"],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    reference: str | None = None,
 ) -> discord.Embed:
+    """The embed of an announcement; `reference` (from bot.announcer) ends its footer, small and quiet."""
     embed = countdown_embed(event, now, zone)
-    embed.set_footer(text="Fandex reminder" if kind == "reminder" else "Fandex release-day announcement")
+    label = "Fandex reminder" if kind == "reminder" else "Fandex release-day announcement"
+    embed.set_footer(text=label if reference is None else f"{label} · {reference_tag(reference)}")
     return embed
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -18,14 +20,17 @@ from bot.announcer import (
     AnnouncementLog,
     announcement_allowed_mentions,
     announcement_nonce,
+    announcement_reference,
     announces,
     due_announcements,
+    is_announcement_post,
     late_text,
     release_due,
 )
 from bot.database import open_database
 from bot.dataset import PartialDate
 from bot.events import CountdownEvent
+from bot.render.countdown import announcement_embed
 
 UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")
@@ -127,6 +132,36 @@ def test_the_nonce_is_deterministic_short_and_distinct() -> None:
         announcement_nonce(1, "guild:1", "release"),
     }
     assert nonce not in others and len(others) == 3
+
+
+def test_the_reference_in_the_footer_identifies_only_this_bots_post_of_this_announcement() -> None:
+    nonce = announcement_nonce(1, "ds:film", "release")
+    reference = announcement_reference(nonce)
+    assert reference == announcement_reference(announcement_nonce(1, "ds:film", "release"))
+    assert nonce.startswith(reference) and len(reference) == 12  # short: it sits in a footer
+    others = [announcement_nonce(2, "ds:film", "release"), announcement_nonce(1, "ds:film", "reminder")]
+    assert reference not in {announcement_reference(other) for other in others}
+
+    film = event("2027-06-01", key="ds:film")
+    now = datetime(2027, 5, 1, tzinfo=UTC)
+    embed = announcement_embed(film, "release", now, UTC_ZONE, reference=reference)
+    assert embed.footer.text == f"Fandex release-day announcement · ref {reference}"
+
+    def message(author_id: int, *embeds: discord.Embed) -> discord.Message:
+        # Only the author and the embeds are read: a stand-in for what channel.history() yields.
+        return cast(
+            discord.Message, SimpleNamespace(author=SimpleNamespace(id=author_id), embeds=list(embeds))
+        )
+
+    bot_id = 42
+    assert is_announcement_post(message(bot_id, embed), bot_id, reference)
+    assert not is_announcement_post(message(7, embed), bot_id, reference)  # someone quoting it
+    assert not is_announcement_post(message(bot_id), bot_id, reference)  # a plain message of ours
+    reminder = announcement_embed(
+        film, "reminder", now, UTC_ZONE, reference=announcement_reference(others[1])
+    )
+    assert not is_announcement_post(message(bot_id, reminder), bot_id, reference)
+    assert not is_announcement_post(message(bot_id, discord.Embed(title="x")), bot_id, reference)
 
 
 def test_allowed_mentions_allow_only_the_role() -> None:

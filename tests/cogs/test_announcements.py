@@ -18,17 +18,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
+import aiohttp
+import discord
 import pytest
 
 from bench.process import BotProcess, bot_environment
-from bot.announcer import Announcement, AnnouncementLog, Announcer
+from bot.announcer import Announcement, AnnouncementLog, Announcer, announcement_reference
 from bot.client import FandexBot
 from cogs.countdown import Countdown
 from tests.bot.test_announcer import FakeClock
 from tests.cogs.test_countdown import DAY, MONTH, RUMOUR, dataset_with, extra_event
 from tests.conftest import StartBot
 from tests.emulator import Channel, DiscordEmulator, Guild, Role, User
-from tests.emulator.models import MEMBER_OVERWRITE, SEND_MESSAGES, Overwrite
+from tests.emulator.models import MEMBER_OVERWRITE, READ_MESSAGE_HISTORY, SEND_MESSAGES, Overwrite
 from tests.emulator.server import RecordedRequest
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -87,6 +89,12 @@ async def stored(bot: FandexBot, guild: Guild) -> list[Announcement]:
     return await AnnouncementLog(bot.db).for_guild(guild.id)
 
 
+def history_reads(emulator: DiscordEmulator, channel: Channel) -> list[RecordedRequest]:
+    return [
+        r for r in emulator.requests if r.method == "GET" and r.path == f"/channels/{channel.id}/messages"
+    ]
+
+
 async def wait_for_messages(emulator: DiscordEmulator, channel: Channel, count: int) -> None:
     """Wait (at most 5 s) until `count` messages are in `channel`, posted by the bot on its own."""
     async with asyncio.timeout(5):
@@ -116,8 +124,9 @@ async def test_a_moderators_event_is_announced_once_pinging_only_the_role(
 
     [message] = emulator.messages_in(channel.id)
     assert message["content"] == f"<@&{role.id}> 🎉 It's time: **Watch party @\u200beveryone**"
-    assert message["embeds"][0]["footer"]["text"] == "Fandex release-day announcement"
     [request] = posts(emulator, channel)
+    reference = announcement_reference(request.json["nonce"])
+    assert message["embeds"][0]["footer"]["text"] == f"Fandex release-day announcement · ref {reference}"
     assert request.json["allowed_mentions"] == {"parse": [], "roles": [role.id]}  # that role, nothing else
     assert request.json["enforce_nonce"] is True and len(request.json["nonce"]) <= 25
     assert emulator.messages_in(guild.general.id) == []
@@ -455,3 +464,176 @@ async def test_no_duplicate_when_a_real_process_is_sigkilled_between_post_and_re
     assert first.json["nonce"] == second.json["nonce"]
     [row] = await stored(bot, guild)
     assert (row.state, row.message_id) == ("sent", int(posted["id"]))
+
+
+# -- a restart after Discord has forgotten the nonce --------------------------------------------------------
+# These tests run the bot's clock from the real time: Discord (the emulator) stamps messages with it, and
+# the bot searches the history from its own clock, as both do in production.
+
+
+def die_on(
+    monkeypatch: pytest.MonkeyPatch, target: object, name: str, when: Any = lambda *a, **k: True
+) -> None:
+    """Make the coroutine method `target.name` kill the process (when `when(*args)` holds), not run."""
+    original = getattr(target, name)
+
+    async def dying(*args: Any, **kwargs: Any) -> Any:
+        if when(*args, **kwargs):
+            raise Killed
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, dying)
+
+
+async def premiere_soon(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    tmp_path: Path,
+    **reminder: str,
+) -> tuple[FandexBot, Channel, Path, FakeClock]:
+    """A bot whose clock reads the real time, announcing a premiere due two minutes from now."""
+    now = datetime.now(UTC)
+    due = now.replace(second=0, microsecond=0) + timedelta(minutes=2)
+    dataset = dataset_with(
+        tmp_path, extra_event("s4-premiere", "Season 4 premieres", due.strftime("%Y-%m-%dT%H:%M UTC"))
+    )
+    clock = FakeClock(now)
+    bot = await start_bot(dataset_path=dataset, clock=clock)
+    channel = await announce_in(emulator, guild, moderator, **reminder)
+    clock.current = due
+    return bot, channel, dataset, clock
+
+
+async def test_no_duplicate_when_the_restart_comes_after_discord_forgot_the_nonce(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot, channel, dataset, clock = await premiere_soon(emulator, start_bot, guild, moderator, tmp_path)
+    die_on(monkeypatch, AnnouncementLog, "settle", lambda self, row, state, **_: state == "sent")
+    with pytest.raises(Killed):
+        await countdown(bot).run_due_announcements()
+    [posted] = emulator.messages_in(channel.id)
+    monkeypatch.undo()
+
+    # Back 30 minutes later: Discord no longer knows the nonce, and would post the same thing again.
+    emulator.forget_nonces()
+    clock.advance(minutes=30)
+    bot = await start_bot(dataset_path=dataset, clock=clock)
+    await countdown(bot).run_due_announcements()
+
+    assert emulator.messages_in(channel.id) == [posted]
+    assert len(posts(emulator, channel)) == 1  # found in the history: not even re-sent
+    [read] = history_reads(emulator, channel)
+    assert 1 <= int(read.query["limit"]) <= 100
+    [row] = await stored(bot, guild)
+    assert (row.state, row.message_id) == ("sent", int(posted["id"]))
+    await countdown(bot).run_due_announcements()
+    assert len(emulator.messages_in(channel.id)) == 1
+
+
+async def test_an_attempt_that_never_reached_discord_is_posted_once_on_a_late_restart(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The day before, the reminder was posted: the bot's own message, with another reference.
+    bot, channel, dataset, clock = await premiere_soon(
+        emulator, start_bot, guild, moderator, tmp_path, reminder="1d"
+    )
+    release_at = clock.current
+    clock.current = release_at - timedelta(days=1)
+    await countdown(bot).run_due_announcements()
+    [reminder] = emulator.messages_in(channel.id)
+
+    # The process dies with the release row pending, before its request leaves.
+    clock.current = release_at
+    die_on(monkeypatch, discord.TextChannel, "send")
+    with pytest.raises(Killed):
+        await countdown(bot).run_due_announcements()
+    assert emulator.messages_in(channel.id) == [reminder]
+    monkeypatch.undo()
+
+    clock.advance(minutes=30)
+    bot = await start_bot(dataset_path=dataset, clock=clock)
+    await countdown(bot).run_due_announcements()
+
+    assert len(history_reads(emulator, channel)) == 1  # it looked, saw only the reminder...
+    reminder_again, release = emulator.messages_in(channel.id)  # ...and posted the release once
+    assert reminder_again == reminder and release["content"] == "🎉 It's time: **Season 4 premieres**"
+    rows = {row.kind: row for row in await stored(bot, guild)}
+    assert (rows["release"].state, rows["release"].message_id) == ("sent", int(release["id"]))
+
+
+async def test_without_read_message_history_a_late_retry_still_posts_and_warns(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot, channel, dataset, clock = await premiere_soon(emulator, start_bot, guild, moderator, tmp_path)
+    die_on(monkeypatch, discord.TextChannel, "send")
+    with pytest.raises(Killed):
+        await countdown(bot).run_due_announcements()
+    monkeypatch.undo()
+    # A moderator later denies the bot Read Message History there.
+    channel.overwrites.append(
+        Overwrite(id=emulator.bot_user.id, type=MEMBER_OVERWRITE, deny=READ_MESSAGE_HISTORY)
+    )
+
+    clock.advance(minutes=30)
+    with caplog.at_level(logging.WARNING, logger="bot.announcer"):
+        bot = await start_bot(dataset_path=dataset, clock=clock)
+        await countdown(bot).run_due_announcements()
+
+    # A missed release is worse than a possible duplicate: it posts (with the nonce), and says why it could
+    # not check.
+    [message] = emulator.messages_in(channel.id)
+    assert [row.state for row in await stored(bot, guild)] == ["sent"]
+    assert history_reads(emulator, channel) == []
+    assert any("No Read Message History" in record.getMessage() for record in caplog.records)
+    assert message["content"] == "🎉 It's time: **Season 4 premieres**"
+
+
+async def test_config_announcements_asks_for_read_message_history(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User
+) -> None:
+    await start_bot()
+    channel = guild.add_channel("releases")
+    channel.overwrites.append(
+        Overwrite(id=emulator.bot_user.id, type=MEMBER_OVERWRITE, deny=READ_MESSAGE_HISTORY)
+    )
+    emulator.dispatch("CHANNEL_UPDATE", channel.payload())
+    await asyncio.sleep(0.1)  # let the gateway event reach the bot's cache
+
+    result = await emulator.slash(guild, moderator, "config announcements", channel=channel)
+    assert result.ephemeral
+    assert "I'm missing **Read Message History** there" in result.content
+    assert "Nothing was changed." in result.content
+
+
+async def test_the_emulated_history_validates_its_query_and_hides_nonces(
+    emulator: DiscordEmulator, guild: Guild
+) -> None:
+    emulator.new_message(guild.general.id, {"content": "hi", "nonce": "fx1"})
+    headers = {"Authorization": "Bot token"}
+    url = f"{emulator.api_base}/channels/{guild.general.id}/messages"
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async with session.get(url, params={"limit": "0"}) as bad:
+            assert bad.status == 400
+        async with session.get(url, params={"limit": "100"}) as good:
+            [message] = await good.json()
+    assert message["content"] == "hi" and "nonce" not in message
+    assert len(emulator.validation_errors) == 1  # the bad limit, provoked on purpose
+    emulator.validation_errors.clear()

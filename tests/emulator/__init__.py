@@ -60,9 +60,13 @@ Inspection
     emu.scheduled_events[guild_id]; emu.command_puts[None | guild_id]; emu.registered_commands(scope=None)
     emu.requests (RecordedRequest: method, path relative to /api/v10, query, json, headers)
     emu.identify_payloads (check `intents`); emu.gateway.resumes
+    GET /channels/{id}/messages serves the stored channel messages (limit 1-100, after, before; newest
+    first; 403 50001 without View Channel or Read Message History) without their `nonce`, which Discord
+    echoes only to the sender of a create.
 
 Faults
     emu.on_message_stored = callback  # called with each new channel message before the bot gets the answer
+    emu.forget_nonces()               Discord's memory of enforced nonces (NONCE_WINDOW, 120 s) runs out now
     emu.fail_next(method, path_regex, status, json_body=None, headers=None, times=1)
         # method or "*"; path_regex is searched in the path relative to /api/v10. A 429 carries
         # `Via: 1.1 google`, retry_after 0.05 s and X-RateLimit headers unless overridden.

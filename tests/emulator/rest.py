@@ -28,6 +28,7 @@ from .models import (
     MANAGE_EVENTS,
     MESSAGE_CHAT_INPUT,
     MESSAGE_REPLY,
+    READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
     VIEW_CHANNEL,
     User,
@@ -182,6 +183,7 @@ class Routes:
             ("PATCH", webhook + "/messages/{message_id}", self.edit_webhook_message),
             ("DELETE", webhook + "/messages/{message_id}", self.delete_webhook_message),
             ("GET", "/channels/{channel_id}", self.get_channel),
+            ("GET", "/channels/{channel_id}/messages", self.list_messages),
             ("POST", "/channels/{channel_id}/messages", self.create_message),
             ("GET", "/guilds/{guild_id}", self.get_guild),
             ("GET", "/guilds/{guild_id}/roles", self.guild_roles),
@@ -483,6 +485,33 @@ class Routes:
             self.emu.on_message_stored(message)
         return reply(message)
 
+    async def list_messages(self, request: web.Request) -> web.Response:
+        """A page of the channel's stored messages, newest first, as Discord pages them."""
+        query = _history_query(request.query)
+        if isinstance(query, str):
+            self.emu.validation_errors.append(
+                ValidationError("GET", request[RECORD].path, query, dict(request.query))
+            )
+            return reply({"message": "Invalid Form Body", "code": 50035, "errors": {"query": query}}, 400)
+        limit, after, before = query
+        channel_id = int(request.match_info["channel_id"])
+        found = self.emu.channel(channel_id)
+        if found is None:
+            return error(404, "Unknown Channel", 10003)
+        guild, channel = found
+        permissions = guild.permissions_in(channel, self.emu.bot_user.id)
+        if not permissions & VIEW_CHANNEL or not permissions & READ_MESSAGE_HISTORY:
+            return error(403, "Missing Access", 50001)
+        stored = sorted(self.emu.world.messages.get(channel_id, []), key=lambda m: int(m["id"]))
+        if after is not None:
+            # The `limit` messages right after `after` (discord.py pages on from the newest of them).
+            page = [m for m in stored if int(m["id"]) > after and (before is None or int(m["id"]) < before)]
+            page = page[:limit]
+        else:
+            page = [m for m in stored if before is None or int(m["id"]) < before][-limit:]
+        # A nonce is only echoed to the sender of a create; fetched messages do not carry it.
+        return reply([{k: v for k, v in m.items() if k != "nonce"} for m in reversed(page)])
+
     def _guild(self, request: web.Request) -> Any:
         return self.emu.guilds.get(int(request.match_info["guild_id"]))
 
@@ -600,6 +629,21 @@ class Routes:
         events.remove(event)
         self.emu.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event)
         return reply(None, 204)
+
+
+def _history_query(query: Any) -> tuple[int, int | None, int | None] | str:
+    """`limit` (1-100, default 50), `after` and `before` (snowflakes) as the document defines them."""
+    parsed: dict[str, int] = {}
+    for name in ("limit", "after", "before"):
+        if name in query:
+            text = query[name]
+            if not text.isdigit():
+                return f"{name}={text!r} is not an integer"
+            parsed[name] = int(text)
+    limit = parsed.get("limit", 50)
+    if not 1 <= limit <= 100:
+        return f"limit={limit} is outside 1-100"
+    return limit, parsed.get("after"), parsed.get("before")
 
 
 def _optional_str(value: Any) -> str | None:

@@ -589,6 +589,10 @@ class DiscordEmulator:
     def remember_nonce(self, channel_id: int, nonce: str, message: dict[str, Any]) -> None:
         self.world.nonces[(channel_id, nonce)] = StoredNonce(message, asyncio.get_running_loop().time())
 
+    def forget_nonces(self) -> None:
+        """Expire every remembered nonce at once, as NONCE_WINDOW seconds later would."""
+        self.world.nonces.clear()
+
 
 def _default_error(status: int) -> dict[str, Any]:
     if status == 429:
