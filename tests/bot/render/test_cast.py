@@ -14,6 +14,7 @@ from bot.config import DEFAULT_DATASET_PATH
 from bot.dataset import Character, Dataset, load_dataset
 from bot.render.cast import (
     PAGE_SIZE,
+    _plain,
     autocomplete_choices,
     candidates_embed,
     cast_list_pages,
@@ -22,6 +23,7 @@ from bot.render.cast import (
     empty_query_message,
     not_found_message,
 )
+from bot.render.common import FIELD_VALUE_LIMIT, truncate
 from bot.spoilers import NO_LIMIT, SpoilerLimit
 
 
@@ -311,3 +313,12 @@ def test_a_page_of_worst_case_names_drops_nobody(dataset: Dataset) -> None:
     [page] = cast_list_pages(dataset, members, season=None)
     assert_within_limits(page)
     assert sum(len(str(field.value).splitlines()) for field in page.fields) == PAGE_SIZE
+
+
+@given(
+    st.text(max_size=200)
+    | st.from_regex(r"(https?://[a-z.]+/[a-z_-]*)?[ a-z\[\]()#>*_-]{0,40}", fullmatch=True)
+)
+def test_plain_text_fast_path_matches_escape_markdown(text: str) -> None:
+    # _plain skips escape_markdown for text without markdown characters: it must give the same result.
+    assert _plain(text) == discord.utils.escape_markdown(truncate(text, FIELD_VALUE_LIMIT))
