@@ -36,20 +36,6 @@ UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")
 
 
-class FakeClock:
-    """A clock tests move by hand: nothing ever sleeps until a release date."""
-
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
-
-
 def event(
     when: str, status: str | None = "confirmed", key: str = "ds:e", created_at: datetime | None = None
 ) -> CountdownEvent:

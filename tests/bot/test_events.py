@@ -34,19 +34,12 @@ from bot.events import (
     timeline,
     zone_of,
 )
+from tests.clock import FakeClock
 
 UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
 
 
 def event(key: str, when: str, status: str | None = "confirmed", title: str | None = None) -> CountdownEvent:
@@ -314,7 +307,7 @@ async def count_rows(db: aiosqlite.Connection) -> int:
 
 
 async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
-    repo = ServerEventRepository(db, FakeClock())
+    repo = ServerEventRepository(db, FakeClock(NOW))
     later = await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42)
     sooner = await repo.add(
         1, name="Watch party", date=PartialDate(2027, 4, 1, time(20, 0), "UTC"), created_by=42
@@ -335,7 +328,7 @@ async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
 
 
 async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connection) -> None:
-    repo = ServerEventRepository(db, FakeClock())
+    repo = ServerEventRepository(db, FakeClock(NOW))
     await repo.add(1, name="Watch Party", date=PartialDate(2027, 6, 1), created_by=42)
     with pytest.raises(InvalidOptionError, match="already has an event called"):
         await repo.add(1, name="watch party", date=PartialDate(2027, 7, 1), created_by=42)
@@ -344,7 +337,7 @@ async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connectio
 
 
 async def test_at_most_25_events_per_server(db: aiosqlite.Connection) -> None:
-    repo = ServerEventRepository(db, FakeClock())
+    repo = ServerEventRepository(db, FakeClock(NOW))
     for number in range(MAX_SERVER_EVENTS):
         await repo.add(1, name=f"Event {number}", date=PartialDate(2027, 6, 1), created_by=42)
     with pytest.raises(InvalidOptionError, match="already has 25 events"):
@@ -354,7 +347,7 @@ async def test_at_most_25_events_per_server(db: aiosqlite.Connection) -> None:
 
 async def test_ids_are_never_reused(db: aiosqlite.Connection) -> None:
     # Announcements are keyed by "guild:<id>": a reused id would look already announced.
-    repo = ServerEventRepository(db, FakeClock())
+    repo = ServerEventRepository(db, FakeClock(NOW))
     first = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42)
     await repo.remove(1, first.id)
     second = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42)

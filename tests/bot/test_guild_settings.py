@@ -5,25 +5,18 @@ import pytest
 
 from bot.database import open_database
 from bot.guild_settings import GuildSettings, GuildSettingsRepository
-
-
-class FixedClock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
+from tests.clock import FakeClock
 
 
 async def test_defaults_then_update_then_clear(tmp_path: Path) -> None:
     db = await open_database(tmp_path / "fandex.sqlite3")
-    clock = FixedClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
     repo = GuildSettingsRepository(db, clock)
     try:
         assert await repo.get(42) == GuildSettings(guild_id=42)
         stored = await repo.update(42, spoiler_season=2, timezone="Europe/London")
         assert stored.spoiler_season == 2 and stored.timezone == "Europe/London"
-        assert stored.updated_at == clock.moment
+        assert stored.updated_at == clock.current
         stored = await repo.update(42, spoiler_season=None)
         assert stored.spoiler_season is None and stored.timezone == "Europe/London"
         assert (await repo.get(43)).timezone == "UTC"
@@ -33,7 +26,7 @@ async def test_defaults_then_update_then_clear(tmp_path: Path) -> None:
 
 async def test_settings_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "fandex.sqlite3"
-    clock = FixedClock(datetime(2026, 11, 25, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 11, 25, tzinfo=UTC))
     db = await open_database(path)
     await GuildSettingsRepository(db, clock).update(7, announce_channel_id=99, reminder="1w")
     await db.close()
@@ -50,6 +43,6 @@ async def test_unknown_setting_is_refused(tmp_path: Path) -> None:
     db = await open_database(tmp_path / "fandex.sqlite3")
     try:
         with pytest.raises(TypeError):
-            await GuildSettingsRepository(db, FixedClock(datetime.now(UTC))).update(1, colour="pink")
+            await GuildSettingsRepository(db, FakeClock(datetime.now(UTC))).update(1, colour="pink")
     finally:
         await db.close()

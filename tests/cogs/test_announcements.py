@@ -26,7 +26,7 @@ from bench.process import BotProcess, bot_environment
 from bot.announcer import Announcement, AnnouncementLog, Announcer, announcement_reference
 from bot.client import FandexBot
 from cogs.countdown import Countdown
-from tests.bot.test_announcer import FakeClock
+from tests.clock import FakeClock
 from tests.cogs.test_countdown import DAY, MONTH, RUMOUR, dataset_with, extra_event
 from tests.conftest import StartBot
 from tests.emulator import Channel, DiscordEmulator, Guild, Role, User

@@ -9,7 +9,7 @@ import pytest
 
 from bot.client import FandexBot
 from bot.events import ServerEvent, ServerEventRepository
-from tests.bot.test_announcer import FakeClock
+from tests.clock import FakeClock
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 from tests.emulator.models import BOT_PERMISSIONS, MANAGE_EVENTS

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.config import DEFAULT_DATASET_PATH
-from tests.bot.test_announcer import FakeClock
+from tests.clock import FakeClock
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 
