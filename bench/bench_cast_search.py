@@ -17,9 +17,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.cast_search import CastIndex
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import CHARACTER_GROUPS, Character, load_dataset
+from bot.domain.cast import CastIndex
+from bot.domain.model import CHARACTER_GROUPS, Character
+from bot.domain.source import load_dataset
 
 SEED = 20260703
 

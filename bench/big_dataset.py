@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bench.bench_cast_search import SEED, generated_characters
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import Character, Dataset, load_dataset
+from bot.domain.model import Character, Dataset
+from bot.domain.source import load_dataset
 
 
 def _unique_names(characters: list[Character], taken: set[str], rng: random.Random) -> list[str]:

@@ -26,7 +26,8 @@ from bench.bench_cast_search import autocomplete_queries, lookup_queries
 from bench.big_dataset import write_generated_dataset
 from bench.process import BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import Dataset, load_dataset
+from bot.domain.model import Dataset
+from bot.domain.source import load_dataset
 from tests.emulator import DiscordEmulator, Guild, User
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.dataset import DatasetError
+from bot.domain.source import DatasetError
 
 log = logging.getLogger("bot")
 
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(settings: Settings) -> None:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
     async with FandexBot(settings) as bot:
         # On SIGTERM/SIGINT cancel the running start(): bot.close() alone would wait out discord.py's
@@ -106,7 +106,7 @@ def run(settings: Settings) -> int:
 
 
 def check_data(path: Path | None) -> int:
-    from bot.dataset import counts, load_dataset, unverified_facts
+    from bot.domain.source import counts, load_dataset, unverified_facts
 
     settings = load_settings(require_token=False)
     target = path or settings.dataset_path
@@ -151,7 +151,7 @@ def ask(args: argparse.Namespace) -> int:
 
 
 def invite(client_id: str) -> int:
-    from bot.invite import InviteError, invite_report, validate_client_id
+    from bot.app.invite import InviteError, invite_report, validate_client_id
 
     try:
         lines = invite_report(validate_client_id(client_id))

@@ -31,11 +31,11 @@ from typing import Any
 import discord
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
-from bot.client import FandexBot
-from bot.clock import Clock, SystemClock
+from bot.app.client import FandexBot
+from bot.app.invite import permission_label, required_permissions
 from bot.config import PROJECT_ROOT, Settings
-from bot.dataset import DatasetError
-from bot.invite import permission_label, required_permissions
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.source import DatasetError
 from bot.render.terminal import (
     RenderContext,
     is_private,
@@ -151,7 +151,7 @@ class PreviewUser:
 class PreviewWorld:
     """A small, fixed server: stable ids, so saved settings keep pointing at the same channels and roles.
 
-    The bot's role holds exactly the permissions the invite link asks for (`bot.invite`); @everyone has
+    The bot's role holds exactly the permissions the invite link asks for (`bot.app.invite`); @everyone has
     Discord's defaults; in #read-only the bot may not send messages.
     """
 

@@ -10,9 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cast_search import Ambiguous, CastIndex, Found, cast_members, query_tokens
-from bot.dataset import Character
-from bot.errors import InvalidOptionError, NotFoundError, safe_autocomplete
+from bot.app.tree import safe_autocomplete
+from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
+from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.model import Character
+from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.render.cast import (
     CandidateView,
     PagesView,
@@ -25,10 +27,9 @@ from bot.render.cast import (
 )
 from bot.render.common import CHOICE_LIMIT
 from bot.render.memo import EmbedMemo
-from bot.spoilers import NO_LIMIT, SpoilerLimit
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
     async def _spoiler_limit(self, interaction: discord.Interaction[FandexBot]) -> SpoilerLimit:
         if interaction.guild_id is None:  # direct messages have no server settings
             return NO_LIMIT
-        return SpoilerLimit.from_settings(await self.bot.guild_settings.get(interaction.guild_id))
+        return (await self.bot.guild_settings.get(interaction.guild_id)).spoiler_limit
 
     def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
         return self.embeds.get(

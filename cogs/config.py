@@ -9,18 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcer import AnnouncementChannel, check_announcement_channel, check_announcement_role
-from bot.errors import NotFoundError, safe_autocomplete, send_private
-from bot.events import (
-    ScheduledEventRefused,
-    clean_event_name,
-    create_scheduled_event,
-    delete_scheduled_event,
-    find_server_event,
-    parse_event_date,
-    zone_of,
-)
-from bot.render.common import choice_text, clean_user_text
+from bot.app.replies import send_private
+from bot.app.transformers import AnnouncementChannel
+from bot.app.tree import safe_autocomplete
+from bot.domain.countdown import clean_event_name, find_server_event, parse_event_date, zone_of
+from bot.domain.errors import NotFoundError
+from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
+from bot.domain.text import clean_user_text
+from bot.domain.timezones import resolve_timezone, suggest_timezones
+from bot.render.common import choice_text
 from bot.render.countdown import (
     announcements_saved_text,
     event_added_text,
@@ -35,11 +32,15 @@ from bot.render.story import (
     spoiler_limit_set_text,
     volume_level_label,
 )
-from bot.story import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.services.announcer import check_announcement_channel, check_announcement_role
+from bot.services.scheduled_events import (
+    ScheduledEventRefused,
+    create_scheduled_event,
+    delete_scheduled_event,
+)
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 
 @app_commands.guild_only()

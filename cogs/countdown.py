@@ -17,9 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.announcer import Announcer, RunReport
-from bot.errors import safe_autocomplete
-from bot.events import (
+from bot.app.tree import safe_autocomplete
+from bot.domain.countdown import (
     CountdownEvent,
     autocomplete_events,
     find_event,
@@ -29,9 +28,10 @@ from bot.events import (
     zone_of,
 )
 from bot.render.countdown import countdown_embed, event_choice_name, nothing_upcoming_embed
+from bot.services.announcer import Announcer, RunReport
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.dataset import counts
+from bot.domain.source import counts
 from bot.render.meta import about_embed
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 
 class Meta(commands.Cog):

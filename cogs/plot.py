@@ -8,14 +8,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import safe_autocomplete
+from bot.app.limits import spoiler_limit_for
+from bot.app.tree import safe_autocomplete
+from bot.domain.story import resolve_episode, resolve_production, suggest_productions
 from bot.render.common import choice_text
 from bot.render.memo import EmbedMemo
 from bot.render.story import episode_embed, production_embed, production_label
-from bot.story import resolve_episode, resolve_production, spoiler_limit_for, suggest_productions
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 
 class Plot(commands.Cog):

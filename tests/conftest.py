@@ -14,7 +14,7 @@ import pytest
 from tests.emulator import DiscordEmulator, Guild, User
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 # discord.py waits this long after the last GUILD_CREATE before `ready`; its 2 s default slows every test.
 GUILD_READY_TIMEOUT = 0.1
@@ -53,7 +53,7 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
 
     Call it again to restart (the database file is kept); every bot still running is closed at teardown.
     """
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
     from bot.config import Settings
 
     running: list[tuple[FandexBot, asyncio.Task[None]]] = []

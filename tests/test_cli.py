@@ -13,9 +13,9 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.app.invite import required_permissions
 from bot.config import DEFAULT_DATASET_PATH, PROJECT_ROOT, Settings
-from bot.dataset import counts, load_dataset, unverified_facts
-from bot.invite import required_permissions
+from bot.domain.source import counts, load_dataset, unverified_facts
 from bot.offline import FixedClock, OfflineSession, leaf_commands, parse_now
 
 NOW = "2026-11-25T12:00Z"

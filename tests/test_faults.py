@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bench.process import REPO_ROOT, BotProcess, bot_environment
-from bot.client import FandexBot
+from bot.app.client import FandexBot
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import DatasetError, load_dataset
+from bot.domain.source import DatasetError, load_dataset
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 
@@ -145,9 +145,9 @@ import asyncio, sys
 from dataclasses import replace
 from pathlib import Path
 
-from bot.clock import SystemClock
-from bot.database import open_database
-from bot.guild_settings import GuildSettingsRepository
+from bot.domain.clock import SystemClock
+from bot.storage.database import open_database
+from bot.storage.guild_settings import GuildSettingsRepository
 
 async def main(path: str, first: int) -> None:
     db = await open_database(Path(path))

@@ -16,7 +16,7 @@ from discord import app_commands
 
 from bench.process import REPO_ROOT, BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import counts, load_dataset
+from bot.domain.source import counts, load_dataset
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 

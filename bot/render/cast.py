@@ -10,24 +10,23 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.dataset import CHARACTER_GROUPS, Character, Dataset
-from bot.errors import send_private
+from bot.app.replies import send_private
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
+from bot.domain.spoilers import SpoilerLimit
+from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
     CHOICE_LIMIT,
     CHOICE_TEXT_LIMIT,
     FIELD_VALUE_LIMIT,
     choice_text,
-    escape_user_text,
     fit_embed,
     source_links,
     spoiler,
-    truncate,
 )
-from bot.spoilers import SpoilerLimit
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
 
 log = logging.getLogger(__name__)
 

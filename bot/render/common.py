@@ -1,9 +1,7 @@
-"""Helpers every renderer shares: escaping, spoiler tags, timestamps and Discord's size limits."""
+"""Shared by all renderers: colours, Discord's limits, spoiler tags, timestamps, links."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
@@ -11,55 +9,55 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.domain.text import clean_user_text, truncate
+
 BRAND_COLOUR = discord.Colour(0xE8799E)  # Heartstopper pink
+
+
 ERROR_COLOUR = discord.Colour(0xC0392B)
 
+
 CONTENT_LIMIT = 2000
+
+
 EMBED_TOTAL_LIMIT = 6000
+
+
 EMBED_TITLE_LIMIT = 256
+
+
 EMBED_DESCRIPTION_LIMIT = 4096
+
+
 EMBED_FIELDS_LIMIT = 25
+
+
 FIELD_NAME_LIMIT = 256
+
+
 FIELD_VALUE_LIMIT = 1024
+
+
 FOOTER_LIMIT = 2048
+
+
 AUTHOR_LIMIT = 256
+
+
 CHOICE_LIMIT = 25
+
+
 CHOICE_TEXT_LIMIT = 100
 
-ELLIPSIS = "…"
-# C0/C1 controls and the bidi/zero-width formatting marks that let text masquerade as something else.
-_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-# <@123>, <@!123>, <@&123>, <#123>, </cmd:123>: rendered as live mentions even when they do not ping.
-_RAW_MENTION = re.compile(r"<([@#/][^<>]*)>")
 
 STATUS_LABELS = {
     "confirmed": "Confirmed",
     "announced": "Announced (not yet confirmed)",
     "rumoured": "Rumoured (unconfirmed, treat with care)",
 }
+
+
 STATUS_ICONS = {"confirmed": "✅", "announced": "📣", "rumoured": "❓"}
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut `text` to at most `limit` characters, marking the cut with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS if limit > 0 else ""
-
-
-def clean_user_text(text: str) -> str:
-    """Drop control and invisible formatting characters and fold whitespace."""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub(" ", text)
-    return " ".join(text.split())
-
-
-def escape_user_text(text: str, limit: int = 100) -> str:
-    """Make user text safe to echo: no markdown, no mentions, no control characters, bounded length."""
-    cleaned = truncate(clean_user_text(text), limit)
-    escaped = discord.utils.escape_markdown(cleaned, as_needed=False)
-    return _RAW_MENTION.sub("<\u200b\\1>", discord.utils.escape_mentions(escaped))
 
 
 def escape_spoiler_body(text: str) -> str:

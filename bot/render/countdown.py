@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.events import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
-from bot.guild_settings import GuildSettings
+from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
+from bot.domain.text import truncate
 from bot.render.common import (
     BRAND_COLOUR,
     FIELD_VALUE_LIMIT,
@@ -25,9 +25,9 @@ from bot.render.common import (
     source_links,
     status_label,
     timestamp,
-    truncate,
 )
 from bot.render.settings import announcements_text
+from bot.storage.guild_settings import GuildSettings
 
 RUMOUR_COLOUR = discord.Colour(0x95A5A6)
 SERVER_EVENT_LABEL = "🏠 This server's own event (added by its moderators)"

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 import discord
 
-from bot.dataset import Dataset
-from bot.render.common import BRAND_COLOUR, fit_embed, truncate
+from bot.domain.model import Dataset
+from bot.domain.text import truncate
+from bot.render.common import BRAND_COLOUR, fit_embed
 
 
 def about_embed(

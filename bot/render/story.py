@@ -11,7 +11,19 @@ from collections.abc import Callable, Iterable
 
 import discord
 
-from bot.dataset import Dataset, Episode, PartialDate, Production, Publication, Work
+from bot.domain.dates import PartialDate
+from bot.domain.model import Dataset, Episode, Production, Publication, Work
+from bot.domain.spoilers import (
+    SpoilerLimit,
+    adaptation_note_hidden,
+    caught_up_text,
+    production_at_level,
+    production_hidden,
+    work_hidden,
+    work_notes_hidden,
+)
+from bot.domain.story import adapted_works, adapting_productions, episode_count
+from bot.domain.text import truncate
 from bot.render.common import (
     BRAND_COLOUR,
     EMBED_DESCRIPTION_LIMIT,
@@ -23,19 +35,6 @@ from bot.render.common import (
     spoiler,
     status_label,
     timestamp,
-    truncate,
-)
-from bot.spoilers import SpoilerLimit
-from bot.story import (
-    adaptation_note_hidden,
-    adapted_works,
-    adapting_productions,
-    caught_up_text,
-    episode_count,
-    production_at_level,
-    production_hidden,
-    work_hidden,
-    work_notes_hidden,
 )
 
 # Summaries are a few hundred characters; this bound keeps room for the fields under 6000 in total.

@@ -14,23 +14,22 @@ import aiosqlite
 import discord
 import pytest
 
-from bot.announcer import (
+from bot.domain.announcements import (
     NONCE_LENGTH,
     Announcement,
-    AnnouncementLog,
-    announcement_allowed_mentions,
     announcement_nonce,
     announcement_reference,
     announces,
     due_announcements,
-    is_announcement_post,
     late_text,
     release_due,
 )
-from bot.database import open_database
-from bot.dataset import PartialDate
-from bot.events import CountdownEvent
+from bot.domain.countdown import CountdownEvent
+from bot.domain.dates import PartialDate
 from bot.render.countdown import announcement_embed
+from bot.services.announcer import announcement_allowed_mentions, is_announcement_post
+from bot.storage.announcement_log import AnnouncementLog
+from bot.storage.database import open_database
 
 UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")

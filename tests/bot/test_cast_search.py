@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cast_search import (
+from bot.config import DEFAULT_DATASET_PATH
+from bot.domain.cast import (
     MAX_QUERY_TOKENS,
     MAX_TOKEN_CHARS,
     SUGGESTION_LIMIT,
@@ -28,9 +29,9 @@ from bot.cast_search import (
     normalise,
     query_tokens,
 )
-from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import Character, Dataset, load_dataset
-from bot.errors import NotFoundError
+from bot.domain.errors import NotFoundError
+from bot.domain.model import Character, Dataset
+from bot.domain.source import load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -346,9 +347,9 @@ def test_an_unrelated_field_change_keeps_the_index_behaviour(dataset: Dataset) -
 def test_suggestions_do_not_depend_on_the_hash_seed() -> None:
     # Set iteration order changes with PYTHONHASHSEED; "did you mean" must not change between restarts.
     script = (
-        "from bot.cast_search import CastIndex\n"
+        "from bot.domain.cast import CastIndex\n"
         "from bot.config import DEFAULT_DATASET_PATH\n"
-        "from bot.dataset import load_dataset\n"
+        "from bot.domain.source import load_dataset\n"
         "index = CastIndex.from_dataset(load_dataset(DEFAULT_DATASET_PATH))\n"
         # "atyephan" is as close to Barnes as to Stephane: its order used to change with the seed.
         "for query in ('atyephan', 'Zharlie', 'Nik', 'Sahra', 'Jamez Mc', 'Ele Argen', 'Mr Ajay'):\n"

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Migration, apply_migrations, discover_migrations, open_database, transaction
-from bot.errors import StorageError
+from bot.domain.errors import StorageError
+from bot.storage.database import Migration, apply_migrations, discover_migrations, open_database, transaction
 
 
 async def test_open_database_migrates_to_latest_in_wal_mode(tmp_path: Path) -> None:

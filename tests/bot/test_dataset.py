@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dataset import DatasetError, PartialDate, counts, load_dataset, parse_dataset, unverified_facts
+from bot.domain.dates import PartialDate
+from bot.domain.source import DatasetError, counts, load_dataset, parse_dataset, unverified_facts
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 ORIGIN = "data/heartstopper.toml"

@@ -9,9 +9,10 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.database import open_database
-from bot.dataset import Dataset, DatasetError, parse_dataset
-from bot.dataset_store import install_dataset, load_from_db, stored_hash
+from bot.domain.model import Dataset
+from bot.domain.source import DatasetError, parse_dataset
+from bot.storage.database import open_database
+from bot.storage.dataset_store import install_dataset, load_from_db, stored_hash
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 

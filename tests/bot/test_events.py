@@ -14,14 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.database import open_database
-from bot.dataset import PartialDate
-from bot.errors import FandexError, InvalidOptionError, NotFoundError
-from bot.events import (
+from bot.domain.countdown import (
     MAX_SERVER_EVENTS,
     CountdownEvent,
     ServerEvent,
-    ServerEventRepository,
     autocomplete_events,
     clean_event_name,
     find_event,
@@ -30,10 +26,14 @@ from bot.events import (
     next_upcoming,
     parse_event_date,
     period,
-    scheduled_event_times,
     timeline,
     zone_of,
 )
+from bot.domain.dates import PartialDate
+from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.services.scheduled_events import scheduled_event_times
+from bot.storage.database import open_database
+from bot.storage.server_events import ServerEventRepository
 from tests.clock import FakeClock
 
 UTC_ZONE = ZoneInfo("UTC")

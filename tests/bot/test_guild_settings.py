@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import open_database
-from bot.guild_settings import GuildSettings, GuildSettingsRepository
+from bot.storage.database import open_database
+from bot.storage.guild_settings import GuildSettings, GuildSettingsRepository
 from tests.clock import FakeClock
 
 

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import offline
+from bot.app.invite import PERMISSION_NEEDS, PermissionNeed, permission_label, required_permissions
 from bot.config import DEFAULT_DATASET_PATH, Settings
-from bot.invite import PERMISSION_NEEDS, PermissionNeed, permission_label, required_permissions
 from bot.offline import (
     FixedClock,
     OfflineSession,

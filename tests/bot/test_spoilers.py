@@ -1,5 +1,5 @@
-from bot.guild_settings import GuildSettings
-from bot.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.storage.guild_settings import GuildSettings
 
 
 def test_no_limit_hides_nothing() -> None:
@@ -8,7 +8,7 @@ def test_no_limit_hides_nothing() -> None:
 
 
 def test_limit_hides_only_what_comes_later() -> None:
-    limit = SpoilerLimit.from_settings(GuildSettings(guild_id=1, spoiler_season=2, spoiler_volume=3))
+    limit = (GuildSettings(guild_id=1, spoiler_season=2, spoiler_volume=3)).spoiler_limit
     assert limit.active
     assert not limit.hides_season(2) and limit.hides_season(3) and limit.hides_season(4)
     assert not limit.hides_volume(3) and limit.hides_volume(4)

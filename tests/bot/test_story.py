@@ -11,32 +11,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clock import SystemClock
-from bot.database import open_database
-from bot.dataset import Dataset, load_dataset
-from bot.errors import FandexError, InvalidOptionError, NotFoundError
-from bot.guild_settings import GuildSettingsRepository
-from bot.spoilers import NO_LIMIT, SpoilerLimit
-from bot.story import (
+from bot.app.limits import spoiler_limit_for
+from bot.domain.clock import SystemClock
+from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.domain.model import Dataset
+from bot.domain.source import load_dataset
+from bot.domain.spoilers import (
+    NO_LIMIT,
+    SpoilerLimit,
     adaptation_note_hidden,
-    adapted_works,
-    adapting_productions,
     caught_up_text,
     check_spoiler_limit,
-    lookup_key,
     max_spoiler_season,
     max_spoiler_volume,
     nothing_hidden,
     production_hidden,
-    resolve_episode,
-    resolve_production,
-    resolve_work,
-    spoiler_limit_for,
-    suggest_productions,
-    suggest_works,
     work_hidden,
     work_notes_hidden,
 )
+from bot.domain.story import (
+    adapted_works,
+    adapting_productions,
+    lookup_key,
+    resolve_episode,
+    resolve_production,
+    resolve_work,
+    suggest_productions,
+    suggest_works,
+)
+from bot.storage.database import open_database
+from bot.storage.guild_settings import GuildSettingsRepository
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 

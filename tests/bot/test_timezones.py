@@ -1,7 +1,7 @@
 import pytest
 
-from bot.errors import InvalidOptionError
-from bot.timezones import resolve_timezone, suggest_timezones
+from bot.domain.errors import InvalidOptionError
+from bot.domain.timezones import resolve_timezone, suggest_timezones
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,10 @@ import discord
 import pytest
 
 from bench.process import BotProcess, bot_environment
-from bot.announcer import Announcement, AnnouncementLog, Announcer, announcement_reference
-from bot.client import FandexBot
+from bot.app.client import FandexBot
+from bot.domain.announcements import Announcement, announcement_reference
+from bot.services.announcer import Announcer
+from bot.storage.announcement_log import AnnouncementLog
 from cogs.countdown import Countdown
 from tests.clock import FakeClock
 from tests.cogs.test_countdown import DAY, MONTH, RUMOUR, dataset_with, extra_event
@@ -270,7 +272,7 @@ async def test_older_announcements_are_skipped_and_recorded_not_posted(
     await bot.close()
 
     clock.current = PARTY_AT + timedelta(hours=6, minutes=1)
-    with caplog.at_level(logging.INFO, logger="bot.announcer"):
+    with caplog.at_level(logging.INFO, logger="bot.services.announcer"):
         bot = await start_bot(clock=clock)
         await countdown(bot).run_due_announcements()
     assert posts(emulator, channel) == []
@@ -593,7 +595,7 @@ async def test_without_read_message_history_a_late_retry_still_posts_and_warns(
     )
 
     clock.advance(minutes=30)
-    with caplog.at_level(logging.WARNING, logger="bot.announcer"):
+    with caplog.at_level(logging.WARNING, logger="bot.services.announcer"):
         bot = await start_bot(dataset_path=dataset, clock=clock)
         await countdown(bot).run_due_announcements()
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.client import FandexBot
-from bot.events import ServerEvent, ServerEventRepository
+from bot.app.client import FandexBot
+from bot.domain.countdown import ServerEvent
+from bot.storage.server_events import ServerEventRepository
 from tests.clock import FakeClock
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User

@@ -9,9 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cast_search import cast_members
 from bot.config import DEFAULT_DATASET_PATH
-from bot.dataset import Character, Dataset, load_dataset
+from bot.domain.cast import cast_members
+from bot.domain.model import Character, Dataset
+from bot.domain.source import load_dataset
+from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.text import truncate
 from bot.render.cast import (
     PAGE_SIZE,
     _plain,
@@ -23,8 +26,7 @@ from bot.render.cast import (
     empty_query_message,
     not_found_message,
 )
-from bot.render.common import FIELD_VALUE_LIMIT, truncate
-from bot.spoilers import NO_LIMIT, SpoilerLimit
+from bot.render.common import FIELD_VALUE_LIMIT
 
 
 @pytest.fixture(scope="module")

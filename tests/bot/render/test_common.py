@@ -2,14 +2,8 @@ import discord
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.render.common import (
-    choice_text,
-    escape_user_text,
-    fit_embed,
-    source_links,
-    spoiler,
-    truncate,
-)
+from bot.domain.text import escape_user_text, truncate
+from bot.render.common import choice_text, fit_embed, source_links, spoiler
 
 
 def test_truncate_marks_the_cut() -> None:

@@ -10,9 +10,8 @@ import discord
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dataset import PartialDate
-from bot.events import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent
-from bot.guild_settings import GuildSettings
+from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent
+from bot.domain.dates import PartialDate
 from bot.render.countdown import (
     announcement_content,
     announcement_embed,
@@ -25,6 +24,7 @@ from bot.render.countdown import (
     server_events_field,
     when_lines,
 )
+from bot.storage.guild_settings import GuildSettings
 
 UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")

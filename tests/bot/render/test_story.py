@@ -10,7 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dataset import Dataset, Episode, PartialDate, Production, Work, load_dataset
+from bot.domain.dates import PartialDate
+from bot.domain.model import Dataset, Episode, Production, Work
+from bot.domain.source import load_dataset
+from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.story import resolve_episode, resolve_production, resolve_work
 from bot.render.story import (
     date_text,
     episode_embed,
@@ -24,8 +28,6 @@ from bot.render.story import (
     work_embed,
     work_label,
 )
-from bot.spoilers import NO_LIMIT, SpoilerLimit
-from bot.story import resolve_episode, resolve_production, resolve_work
 
 DATA_FILE = Path(__file__).resolve().parents[3] / "data" / "heartstopper.toml"
 CAUGHT_UP_TO_S2_V3 = SpoilerLimit(season=2, volume=3)

@@ -1,36 +1,35 @@
-"""The dataset model (frozen dataclasses) and the parser/validator for its TOML source.
-
-The source file is edited by hand, so `parse_dataset` checks everything and reports every
-problem at once, one line each, naming the file, the entry and the field.
-"""
+"""The dataset source: parse and validate the hand-edited TOML, report every problem at once."""
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import logging
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, TypeVar, cast
+
+from bot.domain.dates import STATUSES, PartialDate, Status
+from bot.domain.model import (
+    CHARACTER_GROUPS,
+    EVENT_KINDS,
+    FILM_STATUSES,
+    PRODUCTION_KINDS,
+    WORK_KINDS,
+    Character,
+    Dataset,
+    Episode,
+    Fact,
+    Production,
+    Publication,
+    ReleaseEvent,
+    Work,
+)
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["time", "day", "month", "year", "unknown"]
-Status = Literal["confirmed", "announced", "rumoured"]
-
-PRECISIONS: tuple[str, ...] = ("time", "day", "month", "year", "unknown")
-STATUSES: tuple[str, ...] = ("confirmed", "announced", "rumoured")
-WORK_KINDS: tuple[str, ...] = ("graphic novel", "novella", "novel", "companion")
-PRODUCTION_KINDS: tuple[str, ...] = ("season", "film")
-CHARACTER_GROUPS: tuple[str, ...] = ("main", "recurring", "guest")
-FILM_STATUSES: tuple[str, ...] = ("confirmed", "unverified")
-EVENT_KINDS: tuple[str, ...] = ("book", "season", "film", "news")
-FILM_SPOILER_SEASON = 4
 
 # Bump when the model or its stored form changes: the hash then differs, so every database rebuilds
 # its copy even though the source file did not change.
@@ -42,9 +41,9 @@ def source_hash(data: bytes) -> str:
     return hashlib.sha256(b"fandex-dataset-model-%d\n" % MODEL_VERSION + data).hexdigest()
 
 
-_MONTHS = tuple(calendar.month_name)
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}) (\S+))?)?)?$")
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
 _TOML_LINE_RE = re.compile(r"at line (\d+)")
 
 
@@ -56,296 +55,9 @@ class DatasetError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-# --------------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PartialDate:
-    """A date known only to some precision. Never holds a part the source does not give."""
-
-    year: int | None
-    month: int | None = None
-    day: int | None = None
-    time: time | None = None
-    tz: str | None = None
-    precision: Precision = "unknown"
-
-    def __post_init__(self) -> None:
-        # Derive the precision from the parts so PartialDate(2019, 2) means "February 2019".
-        if self.year is None:
-            derived: Precision = "unknown"
-        elif self.month is None:
-            derived = "year"
-        elif self.day is None:
-            derived = "month"
-        elif self.time is None:
-            derived = "day"
-        else:
-            derived = "time"
-        object.__setattr__(self, "precision", derived)
-
-    @classmethod
-    def parse(cls, text: str) -> PartialDate:
-        """Parse "YYYY", "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DDTHH:MM Area/City" or "unknown"."""
-        if not isinstance(text, str):
-            raise ValueError(f"expected a date string, got {type(text).__name__}")
-        if text == "unknown":
-            return cls(None)
-        match = _DATE_RE.match(text)
-        if match is None:
-            raise ValueError(
-                f"{text!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD, "
-                '"YYYY-MM-DDTHH:MM Area/City" or "unknown"'
-            )
-        year_s, month_s, day_s, hour_s, minute_s, tz = match.groups()
-        year = int(year_s)
-        month = day = None
-        at: time | None = None
-        if month_s is not None:
-            month = int(month_s)
-            if not 1 <= month <= 12:
-                raise ValueError(f"{text!r}: month {month} is not between 01 and 12")
-        if day_s is not None:
-            assert month is not None
-            day = int(day_s)
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise ValueError(f"{text!r}: {_MONTHS[month]} {year} has no day {day} (it has {last} days)")
-        if hour_s is not None:
-            hour, minute = int(hour_s), int(minute_s)
-            if hour > 23 or minute > 59:
-                raise ValueError(f"{text!r}: {hour_s}:{minute_s} is not a time of day")
-            at = time(hour, minute)
-            _zone(tz, text)
-        return cls(year, month, day, at, tz)
-
-    def iso(self) -> str:
-        """The source form back (parse(d.iso()) == d)."""
-        if self.year is None:
-            return "unknown"
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-        if self.day is not None:
-            text += f"-{self.day:02d}"
-        if self.time is not None:
-            text += f"T{self.time:%H:%M} {self.tz}"
-        return text
-
-    def human(self) -> str:
-        if self.year is None:
-            return "date unknown"
-        if self.month is None:
-            return str(self.year)
-        if self.day is None:
-            return f"{_MONTHS[self.month]} {self.year}"
-        text = f"{self.day} {_MONTHS[self.month]} {self.year}"
-        if self.time is not None:
-            text += f", {self.time:%H:%M} {self.tz}"
-        return text
-
-    def moment(self) -> datetime | None:
-        """The exact instant in UTC; only a date with a time has one."""
-        if self.time is None:
-            return None
-        return self.earliest()
-
-    def earliest(self) -> datetime | None:
-        """The first instant (aware, UTC) of the period this date denotes; None when unknown."""
-        if self.year is None:
-            return None
-        local = datetime(self.year, self.month or 1, self.day or 1, tzinfo=self._tzinfo())
-        if self.time is not None:
-            local = local.replace(hour=self.time.hour, minute=self.time.minute)
-        return local.astimezone(UTC)
-
-    def latest(self) -> datetime | None:
-        """The last instant (aware, UTC, inclusive) of the period; equals earliest() for a time."""
-        if self.year is None:
-            return None
-        if self.time is not None:
-            return self.earliest()
-        tz = self._tzinfo()
-        if self.month is None:
-            end = datetime(self.year + 1, 1, 1, tzinfo=tz)
-        elif self.day is None:
-            end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=tz)
-        else:
-            end = datetime(self.year, self.month, self.day, tzinfo=tz) + timedelta(days=1)
-        return end.astimezone(UTC) - timedelta(microseconds=1)
-
-    def sort_key(self) -> tuple[int, datetime, int]:
-        """Chronological by start; a vaguer date sorts after a precise one starting together; unknown last."""
-        start = self.earliest()
-        if start is None:
-            return (1, datetime.max.replace(tzinfo=UTC), 0)
-        return (0, start, PRECISIONS.index(self.precision))
-
-    def _tzinfo(self) -> ZoneInfo:
-        return _zone(self.tz, self.iso()) if self.tz else ZoneInfo("UTC")
-
-    def __str__(self) -> str:
-        return self.iso()
-
-
-def _zone(name: str | None, text: str) -> ZoneInfo:
-    if not name:
-        raise ValueError(f"{text!r}: a time needs an IANA time zone, e.g. Europe/London")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"{text!r}: unknown time zone {name!r} (use an IANA name such as Europe/London)"
-        ) from exc
-
-
-# --------------------------------------------------------------------------------------------
-# Model
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    text: str
-    sources: tuple[str, ...]
-    topic: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    region: str
-    date: PartialDate
-    status: Status
-    note: str
-    sources: tuple[str, ...]
-    unverified: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    id: str
-    title: str
-    kind: str
-    number: int | None
-    aliases: tuple[str, ...]
-    publications: tuple[Publication, ...]
-    summary: str
-    summary_sources: tuple[str, ...]
-    content_notes: tuple[str, ...]
-    notes: tuple[str, ...]
-    adapted_in: tuple[str, ...]
-    spoiler_volume: int
-    unverified: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Episode:
-    number: int
-    title: str | None
-    unverified: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Production:
-    id: str
-    kind: str
-    number: int | None
-    title: str
-    aliases: tuple[str, ...]
-    release_date: PartialDate
-    release_status: Status
-    release_note: str
-    release_sources: tuple[str, ...]
-    episode_count: int | None
-    runtime: str | None
-    episodes: tuple[Episode, ...]
-    episodes_sources: tuple[str, ...]
-    adapts: tuple[str, ...]
-    adapts_note: str
-    adapts_sources: tuple[str, ...]
-    summary: str
-    summary_sources: tuple[str, ...]
-    content_notes: tuple[str, ...]
-    facts: tuple[Fact, ...]
-    spoiler_season: int
-    unverified: tuple[str, ...]
-    notes: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Character:
-    id: str
-    name: str
-    actor: str  # "" when no source names the actor
-    aliases: tuple[str, ...]
-    role: str
-    group: str
-    seasons: tuple[int, ...]
-    film: str | None  # "confirmed" | "unverified" | None (not known to appear)
-    role_spoiler_season: int | None
-    unverified: tuple[str, ...]
-    notes: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseEvent:
-    id: str
-    title: str
-    date: PartialDate
-    status: Status
-    kind: str
-    related: str | None
-    note: str
-    unverified: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Dataset:
-    id: str
-    title: str
-    description: str
-    verified_on: date
-    knowledge_note: str
-    series_facts: tuple[Fact, ...]
-    works: tuple[Work, ...]
-    productions: tuple[Production, ...]
-    characters: tuple[Character, ...]
-    events: tuple[ReleaseEvent, ...]
-    content_hash: str
-    reliability_notes: tuple[str, ...] = field(default=())
-
-    def work(self, id: str) -> Work | None:
-        return next((w for w in self.works if w.id == id), None)
-
-    def production(self, id: str) -> Production | None:
-        return next((p for p in self.productions if p.id == id), None)
-
-    def character(self, id: str) -> Character | None:
-        return next((c for c in self.characters if c.id == id), None)
-
-    def event(self, id: str) -> ReleaseEvent | None:
-        return next((e for e in self.events if e.id == id), None)
-
-    @property
-    def seasons(self) -> tuple[Production, ...]:
-        return tuple(sorted((p for p in self.productions if p.kind == "season"), key=lambda p: p.number or 0))
-
-    @property
-    def film(self) -> Production | None:
-        return next((p for p in self.productions if p.kind == "film"), None)
-
-
-# --------------------------------------------------------------------------------------------
-# Parsing and validation
-# --------------------------------------------------------------------------------------------
-
 T = TypeVar("T")
+
+
 _MISSING = object()
 
 
@@ -836,11 +548,6 @@ def _check_references(
             problems.add(
                 label("events", index, event.id), "related", f'no work or production has id "{event.related}"'
             )
-
-
-# --------------------------------------------------------------------------------------------
-# Reports used by `check-data`
-# --------------------------------------------------------------------------------------------
 
 
 def unverified_facts(dataset: Dataset) -> list[str]:

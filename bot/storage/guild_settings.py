@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from bot.clock import Clock
-from bot.database import transaction
+from bot.domain.clock import Clock
+from bot.domain.spoilers import SpoilerLimit
+from bot.storage.database import transaction
 
 Reminder = Literal["none", "1d", "1w"]
 REMINDERS: tuple[Reminder, ...] = ("none", "1d", "1w")
@@ -31,6 +32,10 @@ class GuildSettings:
     @property
     def has_spoiler_limit(self) -> bool:
         return self.spoiler_season is not None or self.spoiler_volume is not None
+
+    @property
+    def spoiler_limit(self) -> SpoilerLimit:
+        return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume)
 
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))

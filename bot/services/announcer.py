@@ -16,123 +16,57 @@ shown in /config show, never retried forever.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import aiohttp
-import aiosqlite
 import discord
-from discord import app_commands
 
-from bot.database import transaction
-from bot.errors import InvalidOptionError
-from bot.events import CountdownEvent, ServerEventRepository, dataset_events, zone_of
-from bot.guild_settings import GuildSettings, Reminder
+from bot.domain.countdown import dataset_events, zone_of
+from bot.domain.errors import InvalidOptionError
 from bot.render.common import timestamp
 from bot.render.countdown import announcement_content, announcement_embed, reference_tag
+from bot.storage.guild_settings import GuildSettings
+from bot.storage.server_events import ServerEventRepository
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
+from bot.domain.announcements import (
+    CATCH_UP_LIMIT,
+    NONCE_TRUSTED,
+    Announcement,
+    DueAnnouncement,
+    announcement_nonce,
+    announcement_reference,
+    due_announcements,
+    late_text,
+)
+from bot.storage.announcement_log import AnnouncementLog
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["reminder", "release"]
-State = Literal["pending", "sent", "skipped", "failed"]
 
-CATCH_UP_LIMIT = timedelta(hours=6)
-# Due times further back are not considered at all: they predate any outage worth recording.
-LOOKBACK = timedelta(days=7)
-DAY_RELEASE_TIME = time(9, 0)  # a day-precision release is announced at 09:00 in the server's zone
-REMINDER_LEADS: dict[str, timedelta] = {"1d": timedelta(days=1), "1w": timedelta(weeks=1)}
-NONCE_LENGTH = 25  # Discord's limit for a string nonce
-# "fx" and 10 hex digits: 40 bits tell one server's announcements apart, in a footer that stays short.
-REFERENCE_LENGTH = 12
-# Discord's memory of an enforced nonce is undocumented ("a few minutes"; 2 minutes observed). Within
-# 60 s of the first attempt a re-send cannot post twice; after that, only the channel's history can tell.
-NONCE_TRUSTED = timedelta(seconds=60)
 # Our clock and Discord's may disagree a little (NTP drift, a resumed VM): search from a bit earlier.
 HISTORY_MARGIN = timedelta(minutes=5)
+
+
 # One request. The search starts just before the first attempt, oldest first, and the post followed that
 # attempt within seconds, so it is among the first messages even in a busy channel.
 HISTORY_LIMIT = 100
+
+
 # What delivery needs; without these the announcement is recorded as failed.
 ANNOUNCE_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
 # What /config announcements asks for: delivery's, plus Read Message History, which only a retry after a
 # crash uses (to find a post Discord stored but the bot never recorded). Asked up front so that guarantee
 # holds; at retry time its absence does not stop the announcement (see Announcer._earlier_post).
 CONFIGURE_PERMISSIONS = (*ANNOUNCE_PERMISSIONS, "read_message_history")
-
-
-# --------------------------------------------------------------------------------------------
-# What is due (pure)
-# --------------------------------------------------------------------------------------------
-
-
-def announces(event: CountdownEvent) -> bool:
-    """Only a date that falls on a day can fire, and a rumour is never announced."""
-    return event.date.precision in ("time", "day") and not event.is_rumour
-
-
-def release_due(event: CountdownEvent, zone: ZoneInfo) -> datetime | None:
-    """When the release announcement is due: an exact time at that time; a day at 09:00 in `zone`."""
-    if event.date.precision == "time":
-        return event.date.moment()
-    if event.date.precision == "day":
-        assert event.date.year is not None and event.date.month is not None and event.date.day is not None
-        day = date(event.date.year, event.date.month, event.date.day)
-        return datetime.combine(day, DAY_RELEASE_TIME, tzinfo=zone).astimezone(UTC)
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class DueAnnouncement:
-    event: CountdownEvent
-    kind: Kind
-    due_at: datetime
-    late_from: datetime  # lateness counts from here: the due time, or when a server event was added after it
-
-
-def due_announcements(
-    events: Iterable[CountdownEvent], *, reminder: Reminder, zone: ZoneInfo, now: datetime
-) -> list[DueAnnouncement]:
-    """Announcements whose time has come (up to `LOOKBACK` ago), oldest first."""
-    found: list[DueAnnouncement] = []
-    lead = REMINDER_LEADS.get(reminder)
-    for event in events:
-        if not announces(event):
-            continue
-        release = release_due(event, zone)
-        assert release is not None
-        candidates: list[tuple[Kind, datetime]] = [("release", release)]
-        if lead is not None:
-            candidates.append(("reminder", release - lead))
-        for kind, due in candidates:
-            if due > now or now - due > LOOKBACK:
-                continue
-            late_from = due
-            if event.created_at is not None and event.created_at > due:
-                if kind == "reminder":
-                    continue  # added after its reminder time: the release announcement is enough
-                late_from = event.created_at  # a release added late (today, after 09:00) is not stale news
-            found.append(DueAnnouncement(event, kind, due, late_from))
-    found.sort(key=lambda d: (d.due_at, d.kind != "reminder"))
-    return found
-
-
-def announcement_nonce(guild_id: int, event_key: str, kind: Kind) -> str:
-    """The same nonce for the same (server, event, kind), in this process or the next."""
-    digest = hashlib.sha256(f"{guild_id}:{event_key}:{kind}".encode()).hexdigest()
-    return ("fx" + digest)[:NONCE_LENGTH]
-
-
-def announcement_reference(nonce: str) -> str:
-    """The short tag an announcement's footer ends with: what identifies the post in the channel's history."""
-    return nonce[:REFERENCE_LENGTH]
 
 
 def is_announcement_post(message: discord.Message, bot_user_id: int, reference: str) -> bool:
@@ -141,115 +75,6 @@ def is_announcement_post(message: discord.Message, bot_user_id: int, reference: 
         return False
     tag = reference_tag(reference)
     return any((embed.footer.text or "").endswith(tag) for embed in message.embeds)
-
-
-def late_text(delta: timedelta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    if hours >= 48:
-        return f"{hours // 24} days"
-    return f"{hours} h {int(delta.total_seconds() // 60) % 60} min"
-
-
-# --------------------------------------------------------------------------------------------
-# The log (the only SQL for `announcements`)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Announcement:
-    guild_id: int
-    event_key: str
-    kind: Kind
-    due_at: datetime
-    state: State
-    nonce: str
-    message_id: int | None = None
-    attempted_at: datetime | None = None  # the FIRST attempt: no post of this row can be older
-    detail: str | None = None
-
-
-def _from_row(row: aiosqlite.Row) -> Announcement:
-    return Announcement(
-        guild_id=row["guild_id"],
-        event_key=row["event_key"],
-        kind=row["kind"],
-        due_at=datetime.fromisoformat(row["due_at"]),
-        state=row["state"],
-        nonce=row["nonce"],
-        message_id=row["message_id"],
-        attempted_at=datetime.fromisoformat(row["attempted_at"]) if row["attempted_at"] else None,
-        detail=row["detail"],
-    )
-
-
-class AnnouncementLog:
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-
-    async def get(self, guild_id: int, event_key: str, kind: Kind) -> Announcement | None:
-        async with self._db.execute(
-            "SELECT * FROM announcements WHERE guild_id = ? AND event_key = ? AND kind = ?",
-            (guild_id, event_key, kind),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _from_row(row) if row else None
-
-    async def for_guild(self, guild_id: int) -> list[Announcement]:
-        async with self._db.execute(
-            "SELECT * FROM announcements WHERE guild_id = ? ORDER BY due_at, kind", (guild_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [_from_row(row) for row in rows]
-
-    async def insert(self, announcement: Announcement) -> bool:
-        """Record a new row (committed on return); False if one already exists for that key."""
-        async with transaction(self._db) as db:
-            cursor = await db.execute(
-                "INSERT INTO announcements (guild_id, event_key, kind, due_at, state, nonce, message_id,"
-                " attempted_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, event_key, kind) DO NOTHING",
-                (
-                    announcement.guild_id,
-                    announcement.event_key,
-                    announcement.kind,
-                    announcement.due_at.isoformat(),
-                    announcement.state,
-                    announcement.nonce,
-                    announcement.message_id,
-                    announcement.attempted_at.isoformat() if announcement.attempted_at else None,
-                    announcement.detail,
-                ),
-            )
-            return cursor.rowcount > 0
-
-    async def settle(
-        self,
-        announcement: Announcement,
-        state: State,
-        *,
-        message_id: int | None = None,
-        detail: str | None = None,
-    ) -> None:
-        """Move a pending row on; a settled row never changes again."""
-        async with transaction(self._db) as db:
-            await db.execute(
-                "UPDATE announcements SET state = ?, message_id = COALESCE(?, message_id),"
-                " detail = COALESCE(?, detail)"
-                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending'",
-                (
-                    state,
-                    message_id,
-                    detail,
-                    announcement.guild_id,
-                    announcement.event_key,
-                    announcement.kind,
-                ),
-            )
-
-
-# --------------------------------------------------------------------------------------------
-# Where to post: checks shared by /config announcements and delivery
-# --------------------------------------------------------------------------------------------
 
 
 def missing_permissions(
@@ -265,31 +90,6 @@ def missing_permissions(
 
 def permission_names(names: Iterable[str]) -> str:
     return ", ".join(f"**{name.replace('_', ' ').title()}**" for name in names)
-
-
-class AnnouncementChannel(app_commands.Transformer):
-    """A text or announcement channel of this server, from the bot's cache (so permissions can be checked)."""
-
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.channel
-
-    @property
-    def channel_types(self) -> list[discord.ChannelType]:
-        return [discord.ChannelType.text, discord.ChannelType.news]
-
-    async def transform(
-        self, interaction: discord.Interaction[FandexBot], value: object, /
-    ) -> discord.TextChannel:
-        channel_id = getattr(value, "id", None)
-        guild = interaction.guild
-        channel = guild.get_channel(channel_id) if guild is not None and isinstance(channel_id, int) else None
-        if not isinstance(channel, discord.TextChannel):
-            raise InvalidOptionError(
-                "I can't find that channel here (deleted, or not a text channel I can see). "
-                "Pick a text channel from the list."
-            )
-        return channel
 
 
 def check_announcement_channel(channel: discord.TextChannel) -> None:
@@ -332,11 +132,6 @@ def announcement_allowed_mentions(role_id: int | None) -> discord.AllowedMention
     return discord.AllowedMentions(
         everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Delivery
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)

@@ -1,9 +1,4 @@
-"""Story lookups for /plot and /volume: what a "season" or "book" string means, which entries to
-suggest, and what a server's spoiler limit hides.
-
-Everything here reads the in-memory dataset (a lookup costs about 0.3 ms, so nothing is cached);
-nothing is hard-coded about a fandom.
-"""
+"""/plot and /volume: season, episode and book names to entries, and suggestions."""
 
 from __future__ import annotations
 
@@ -14,21 +9,26 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.dataset import Dataset, Episode, Production, Work
-from bot.errors import InvalidOptionError, NotFoundError
-from bot.render.common import clean_user_text, escape_user_text
-from bot.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.model import Dataset, Episode, Production, Work
+from bot.domain.text import clean_user_text, escape_user_text
 
 if TYPE_CHECKING:
-    from bot.guild_settings import GuildSettingsRepository
+    pass
+
 
 log = logging.getLogger(__name__)
 
+
 Entry = TypeVar("Entry", Production, Work)
+
 
 # Longer input is never a real name; cutting it first keeps lookups cheap whatever a client sends.
 MAX_QUERY_LENGTH = 200
+
+
 AUTOCOMPLETE_LIMIT = 25
+
 
 _NUMBER_WORDS = {
     "one": "1",
@@ -42,16 +42,19 @@ _NUMBER_WORDS = {
     "nine": "9",
     "ten": "10",
 }
+
+
 _WORD = re.compile(r"[^\W_]+")
+
+
 _DIGITS = re.compile(r"\d+")
+
+
 _NEGATIVE = re.compile(r"^[-\u2212]\s*(?=\d)")
+
+
 # Ambiguous names already reported, so a dataset mistake is logged once rather than on every lookup.
 _reported_clashes: set[tuple[str, ...]] = set()
-
-
-# --------------------------------------------------------------------------------------------
-# Matching keys
-# --------------------------------------------------------------------------------------------
 
 
 def lookup_key(text: str) -> str:
@@ -182,11 +185,6 @@ def _echo(text: str) -> str:
     return f"**{shown}**" if shown else "an empty name"
 
 
-# --------------------------------------------------------------------------------------------
-# Seasons and the film
-# --------------------------------------------------------------------------------------------
-
-
 def productions_in_order(dataset: Dataset) -> tuple[Production, ...]:
     """Seasons by number, then the film(s): the order people watch them in."""
     films = tuple(p for p in dataset.productions if p.kind != "season")
@@ -243,11 +241,6 @@ def resolve_episode(production: Production, number: object) -> Episode:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# Books
-# --------------------------------------------------------------------------------------------
-
-
 def resolve_work(dataset: Dataset, text: str) -> Work:
     """The book `text` names ("3", "Volume 3", "vol 3", a title or alias), or a NotFoundError listing them."""
     works = dataset.works
@@ -271,104 +264,3 @@ def adapting_productions(dataset: Dataset, work: Work) -> list[Production]:
 
 def adapted_works(dataset: Dataset, production: Production) -> list[Work]:
     return [w for w in (dataset.work(wid) for wid in production.adapts) if w is not None]
-
-
-# --------------------------------------------------------------------------------------------
-# Spoiler limits
-# --------------------------------------------------------------------------------------------
-
-
-def max_spoiler_season(dataset: Dataset) -> int:
-    """The highest season level a limit can name (the film counts as the season after the last)."""
-    return max((p.spoiler_season for p in dataset.productions), default=0)
-
-
-def max_spoiler_volume(dataset: Dataset) -> int:
-    return max((w.spoiler_volume for w in dataset.works), default=0)
-
-
-def production_at_level(dataset: Dataset, level: int) -> Production | None:
-    return next((p for p in productions_in_order(dataset) if p.spoiler_season == level), None)
-
-
-def check_spoiler_limit(dataset: Dataset, season: object, volume: object) -> SpoilerLimit:
-    """Validate a moderator's /config spoilers values against the dataset; the error names the range."""
-    top_season = max_spoiler_season(dataset)
-    top_volume = max_spoiler_volume(dataset)
-    last = production_at_level(dataset, top_season)
-    last_name = f" ({last.title})" if last else ""
-    problems = []
-    if not _whole_number_between(season, 0, top_season):
-        problems.append(
-            f"`season` must be 0–{top_season}: 0 = none watched yet, {top_season}{last_name} = all."
-        )
-    if not _whole_number_between(volume, 0, top_volume):
-        problems.append(f"`volume` must be 0–{top_volume}: 0 = none read yet, {top_volume} = all.")
-    if problems:
-        raise InvalidOptionError(" ".join(problems))
-    assert isinstance(season, int) and isinstance(volume, int)
-    return SpoilerLimit(season=season, volume=volume)
-
-
-def _whole_number_between(value: object, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
-async def spoiler_limit_for(settings: GuildSettingsRepository, guild_id: int | None) -> SpoilerLimit:
-    """The limit a server set; outside a server (DMs) there is none."""
-    if guild_id is None:
-        return NO_LIMIT
-    return SpoilerLimit.from_settings(await settings.get(guild_id))
-
-
-def production_hidden(limit: SpoilerLimit, production: Production) -> bool:
-    """Whether the season's/film's story content (summary, content notes, episode titles, notes) is hidden."""
-    return limit.hides_season(production.spoiler_season)
-
-
-def work_hidden(limit: SpoilerLimit, work: Work) -> bool:
-    return limit.hides_volume(work.spoiler_volume)
-
-
-def adaptation_note_hidden(limit: SpoilerLimit, dataset: Dataset, production: Production) -> bool:
-    """Whether a production's adaptation note must be hidden.
-
-    Which books a season adapts is shown plainly: it is a list of titles, and titles are never
-    hidden. The note is free text comparing the season with the books and with what came later
-    (Season 2's says what from Volume 4 went into Season 3), so it stays hidden until the server
-    has caught up with this production, the next one, and every book it adapts.
-    """
-    following = production_at_level(dataset, production.spoiler_season + 1)
-    return (
-        production_hidden(limit, production)
-        or (following is not None and production_hidden(limit, following))
-        or any(work_hidden(limit, work) for work in adapted_works(dataset, production))
-    )
-
-
-def work_notes_hidden(limit: SpoilerLimit, dataset: Dataset, work: Work) -> bool:
-    """A work's notes can mention its adaptation (This Winter's names a Season 3 episode), so they
-    are hidden when the work or any production adapting it is."""
-    return work_hidden(limit, work) or any(
-        production_hidden(limit, production) for production in adapting_productions(dataset, work)
-    )
-
-
-def caught_up_text(dataset: Dataset, limit: SpoilerLimit) -> str:
-    """ "caught up to Season 2 and Volume 3" in the dataset's own names."""
-    parts: list[str] = []
-    if limit.season is not None:
-        production = production_at_level(dataset, limit.season)
-        if not limit.season:
-            parts.append("no season yet")
-        else:
-            parts.append(production.title if production else f"Season {limit.season}")
-    if limit.volume is not None:
-        parts.append(f"Volume {limit.volume}" if limit.volume else "no book yet")
-    return "caught up to " + " and ".join(parts) if parts else "no limit"
-
-
-def nothing_hidden(dataset: Dataset, limit: SpoilerLimit) -> bool:
-    return not any(production_hidden(limit, p) for p in dataset.productions) and not any(
-        work_hidden(limit, w) for w in dataset.works
-    )

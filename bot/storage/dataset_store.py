@@ -17,23 +17,11 @@ from typing import Any, cast
 
 import aiosqlite
 
-from bot.clock import Clock, SystemClock
-from bot.database import transaction
-from bot.dataset import (
-    Character,
-    Dataset,
-    DatasetError,
-    Episode,
-    Fact,
-    PartialDate,
-    Production,
-    Publication,
-    ReleaseEvent,
-    Status,
-    Work,
-    parse_dataset,
-    source_hash,
-)
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.dates import PartialDate, Status
+from bot.domain.model import Character, Dataset, Episode, Fact, Production, Publication, ReleaseEvent, Work
+from bot.domain.source import DatasetError, parse_dataset, source_hash
+from bot.storage.database import transaction
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import NamedTuple, TypeVar
 
 from rapidfuzz.distance import OSA
 
-from bot.dataset import CHARACTER_GROUPS, Character, Dataset
-from bot.errors import NotFoundError
+from bot.domain.errors import NotFoundError
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
 
 # Work per query is bounded whatever a client sends: a name never needs more than this.
 MAX_QUERY_CHARS = 100

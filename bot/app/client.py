@@ -13,19 +13,19 @@ import discord
 import yarl
 from discord.ext import commands
 
-from bot.clock import Clock, SystemClock
+from bot.app.interaction_http import install_callback_adapter
+from bot.app.tree import FandexTree
 from bot.config import Settings
-from bot.database import open_database, transaction
-from bot.dataset import Dataset
-from bot.dataset_store import install_dataset
-from bot.errors import FandexTree
-from bot.events import ServerEventRepository
-from bot.guild_settings import GuildSettingsRepository
-from bot.interaction_http import install_callback_adapter
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.model import Dataset
+from bot.storage.database import open_database, transaction
+from bot.storage.dataset_store import install_dataset
+from bot.storage.guild_settings import GuildSettingsRepository
+from bot.storage.server_events import ServerEventRepository
 
 log = logging.getLogger(__name__)
 
-COGS_DIR = Path(__file__).resolve().parent.parent / "cogs"
+COGS_DIR = Path(__file__).resolve().parents[2] / "cogs"
 
 
 def extension_names() -> list[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import zoneinfo
 
-from bot.errors import InvalidOptionError
-from bot.render.common import clean_user_text, escape_user_text
+from bot.domain.errors import InvalidOptionError
+from bot.domain.text import clean_user_text, escape_user_text
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""User-facing errors, the tree-level error handler and the private-reply helper."""
+"""The command tree: one error handler that turns known errors into private replies; safe autocomplete."""
 
 from __future__ import annotations
 
@@ -12,58 +12,14 @@ import discord
 from discord import app_commands
 
 if TYPE_CHECKING:
-    from bot.client import FandexBot
+    from bot.app.client import FandexBot
+from bot.app.replies import send_private
+from bot.domain.errors import FandexError
 
 log = logging.getLogger(__name__)
 
+
 ChoiceT = TypeVar("ChoiceT", str, int, float)
-
-
-class FandexError(Exception):
-    """Something the user can fix or should know; its message is shown to them privately."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFoundError(FandexError):
-    """The thing asked for is not in the dataset or the server's settings."""
-
-
-class InvalidOptionError(FandexError):
-    """An option value is malformed or out of range."""
-
-
-class PermissionDeniedError(FandexError):
-    """The member may not use this command here."""
-
-
-class StorageError(FandexError):
-    """The settings database could not be written; nothing was changed."""
-
-
-def _reply_kwargs(content: str | None, embed: discord.Embed | None) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
-    if content is not None:
-        kwargs["content"] = content[:2000]
-    if embed is not None:
-        kwargs["embed"] = embed
-    return kwargs
-
-
-async def send_private(
-    interaction: discord.Interaction[FandexBot],
-    content: str | None = None,
-    *,
-    embed: discord.Embed | None = None,
-) -> None:
-    """Reply privately, whether or not the interaction was already answered or deferred."""
-    kwargs = _reply_kwargs(content, embed)
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
 
 
 def _describe_check_failure(error: app_commands.CheckFailure) -> str:

@@ -1,46 +1,47 @@
-"""Release events for /countdown and the announcer: a server's own events (parsing, storage, the Discord
-scheduled event made alongside), merged with the dataset's, and which one is next.
+"""Countdown maths: dataset and server events as one model, their periods, what is next.
 
-Calendar dates (a day, a month, a year) are counted in the server's time zone; an exact time is an instant
+Calendar dates (a day, a month, a year) count in the server's time zone; an exact time is an instant
 and carries its own zone. Nothing here invents a part of a date the source does not give.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
 import difflib
 import functools
 import logging
 import re
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
-import discord
-
-from bot.clock import Clock
-from bot.database import transaction
-from bot.dataset import PRECISIONS, Dataset, PartialDate, Status
-from bot.errors import FandexError, InvalidOptionError, NotFoundError
-from bot.render.common import clean_user_text, escape_user_text
+from bot.domain.dates import PRECISIONS, PartialDate, Status
+from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.model import Dataset
+from bot.domain.text import clean_user_text, escape_user_text
 
 log = logging.getLogger(__name__)
 
+
 DATASET_KEY_PREFIX = "ds:"
+
+
 SERVER_KEY_PREFIX = "guild:"
+
+
 MAX_SERVER_EVENTS = 25
+
+
 EVENT_NAME_LIMIT = 100
+
+
 MAX_YEARS_AHEAD = 10  # keeps dates far from datetime's year-9999 edge, and typos like 2206 out
-SCHEDULED_EVENT_LENGTH = timedelta(hours=2)
-# Where the Discord scheduled event says it happens: neutral, because a server's event may be a watch
-# party, a premiere or a book launch, and the platform is a fact the dataset would have to hold.
-SCHEDULED_EVENT_LOCATION = "Online"
+
 
 _DATE_INPUT = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+
+
 _TIME_INPUT = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
@@ -51,11 +52,6 @@ def zone_of(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError):
         log.warning("Unknown stored time zone %r; counting in UTC", name)
         return ZoneInfo("UTC")
-
-
-# --------------------------------------------------------------------------------------------
-# One model for both sources
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +109,6 @@ def _build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
 
 def merged_events(dataset: Dataset, server_events: Iterable[ServerEvent]) -> list[CountdownEvent]:
     return dataset_events(dataset) + [event.as_countdown_event() for event in server_events]
-
-
-# --------------------------------------------------------------------------------------------
-# Time: periods, what is upcoming, what is past
-# --------------------------------------------------------------------------------------------
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -234,11 +225,6 @@ def _not_found_message(events: Sequence[CountdownEvent], text: str, partial: lis
     return message + " Pick one from the suggestions as you type."
 
 
-# --------------------------------------------------------------------------------------------
-# A server's own events: input parsing
-# --------------------------------------------------------------------------------------------
-
-
 def clean_event_name(text: str) -> str:
     """The name as stored: control characters dropped, whitespace folded, 1-100 characters."""
     name = clean_user_text(text)
@@ -311,11 +297,6 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
     return PartialDate(year, month, day, time(hour, minute), zone.key)
 
 
-# --------------------------------------------------------------------------------------------
-# A server's own events: storage
-# --------------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class ServerEvent:
     id: int
@@ -336,205 +317,7 @@ class ServerEvent:
         )
 
 
-_COLUMNS = "id, guild_id, name, date, scheduled_event_id, created_by, created_at"
-
-
-def _from_row(row: aiosqlite.Row) -> ServerEvent:
-    return ServerEvent(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        name=row["name"],
-        date=PartialDate.parse(row["date"]),
-        scheduled_event_id=row["scheduled_event_id"],
-        created_by=row["created_by"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-    )
-
-
-def _chronological(events: Iterable[ServerEvent]) -> list[ServerEvent]:
-    return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
-
-
-class ServerEventRepository:
-    """The only code that reads or writes `guild_events`."""
-
-    def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
-        self._db = db
-        self._clock = clock
-        # /countdown reads its server's events on every call; this process is the only writer,
-        # so each server's list is cached and dropped whenever a write touches it.
-        self._cache: dict[int, tuple[ServerEvent, ...]] = {}
-
-    async def for_guild(self, guild_id: int) -> list[ServerEvent]:
-        cached = self._cache.get(guild_id)
-        if cached is None:
-            async with self._db.execute(
-                f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
-            ) as cur:
-                rows = await cur.fetchall()
-            cached = self._cache[guild_id] = tuple(_chronological(_from_row(row) for row in rows))
-        return list(cached)
-
-    async def by_guild(self) -> dict[int, list[ServerEvent]]:
-        """Every server's events (at most 25 each), for the announcer."""
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM guild_events") as cursor:
-            rows = await cursor.fetchall()
-        grouped: dict[int, list[ServerEvent]] = {}
-        for row in rows:
-            event = _from_row(row)
-            grouped.setdefault(event.guild_id, []).append(event)
-        return {guild_id: _chronological(events) for guild_id, events in grouped.items()}
-
-    async def add(self, guild_id: int, *, name: str, date: PartialDate, created_by: int) -> ServerEvent:
-        """Store a new event; the limit and the unique name are checked in the same transaction."""
-        name = clean_event_name(name)
-        name_key = name.casefold()
-        created_at = self._clock.now()
-        with self._invalidating(guild_id):
-            return await self._add(guild_id, name, name_key, date, created_by, created_at)
-
-    @contextlib.contextmanager
-    def _invalidating(self, guild_id: int | None) -> Iterator[None]:
-        """Drop cached lists once a write ends, committed or not (None: every server's)."""
-        try:
-            yield
-        finally:
-            if guild_id is None:
-                self._cache.clear()
-            else:
-                self._cache.pop(guild_id, None)
-
-    async def _add(
-        self,
-        guild_id: int,
-        name: str,
-        name_key: str,
-        date: PartialDate,
-        created_by: int,
-        created_at: datetime,
-    ) -> ServerEvent:
-        async with transaction(self._db) as db:
-            async with db.execute(
-                "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
-            ) as cursor:
-                taken = {row[0] for row in await cursor.fetchall()}
-            if name_key in taken:
-                raise InvalidOptionError(
-                    f"This server already has an event called **{escape_user_text(name)}**. "
-                    "Pick another name, or remove that one first."
-                )
-            if len(taken) >= MAX_SERVER_EVENTS:
-                raise InvalidOptionError(
-                    f"This server already has {MAX_SERVER_EVENTS} events, the most it can have. "
-                    "Remove one with `/config event-remove` first."
-                )
-            try:
-                cursor = await db.execute(
-                    "INSERT INTO guild_events (guild_id, name, name_key, date, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (guild_id, name, name_key, date.iso(), created_by, created_at.isoformat()),
-                )
-            except sqlite3.IntegrityError as exc:  # the UNIQUE backstop, should the check above ever miss
-                raise InvalidOptionError("An event with that name already exists here.") from exc
-            event_id = cursor.lastrowid
-        assert event_id is not None
-        log.info("Guild %s added event %s (%s)", guild_id, event_id, date.iso())
-        return ServerEvent(event_id, guild_id, name, date, None, created_by, created_at)
-
-    async def set_scheduled_event(self, event_id: int, scheduled_event_id: int) -> None:
-        with self._invalidating(None):
-            async with transaction(self._db) as db:
-                await db.execute(
-                    "UPDATE guild_events SET scheduled_event_id = ? WHERE id = ?",
-                    (scheduled_event_id, event_id),
-                )
-
-    async def remove(self, guild_id: int, event_id: int) -> bool:
-        with self._invalidating(guild_id):
-            async with transaction(self._db) as db:
-                cursor = await db.execute(
-                    "DELETE FROM guild_events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
-                )
-                removed = cursor.rowcount > 0
-        if removed:
-            log.info("Guild %s removed event %s", guild_id, event_id)
-        return removed
-
-
 def find_server_event(events: Sequence[ServerEvent], query: str) -> ServerEvent:
     """The server event an option names: its key from autocomplete, or its name in any case."""
     found = find_event([e.as_countdown_event() for e in events], query)
     return next(e for e in events if e.key == found.key)
-
-
-# --------------------------------------------------------------------------------------------
-# The Discord scheduled event made alongside (so the event shows in the server's Events tab)
-# --------------------------------------------------------------------------------------------
-
-
-class ScheduledEventRefused(FandexError):
-    """Discord would not (or we may not) create the scheduled event; the bot-side event is kept."""
-
-
-def scheduled_event_times(value: PartialDate, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
-    """Start and end for Discord: an exact time lasts two hours; a whole day runs 09:00 to midnight there."""
-    if value.precision == "time":
-        start = value.moment()
-        assert start is not None
-        end = start + SCHEDULED_EVENT_LENGTH
-    else:
-        assert value.year is not None and value.month is not None and value.day is not None
-        day = date(value.year, value.month, value.day)
-        start = datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
-        end = local_midnight(day + timedelta(days=1), zone)
-    # Discord refuses a start in the past (a day event added for today, after 09:00).
-    start = max(start, now + timedelta(minutes=1))
-    return start, max(end, start + timedelta(minutes=30))
-
-
-async def create_scheduled_event(
-    guild: discord.Guild, event: ServerEvent, zone: ZoneInfo, now: datetime
-) -> discord.ScheduledEvent:
-    me = guild.me
-    permissions = me.guild_permissions if me is not None else discord.Permissions.none()
-    if not (permissions.manage_events or permissions.create_events):
-        raise ScheduledEventRefused(
-            "I could not add it to the server's Events tab: I need the **Create Events** (or Manage Events) "
-            "permission. The event itself is saved."
-        )
-    start, end = scheduled_event_times(event.date, zone, now)
-    try:
-        return await guild.create_scheduled_event(
-            name=event.name,
-            start_time=start,
-            end_time=end,
-            entity_type=discord.EntityType.external,
-            location=SCHEDULED_EVENT_LOCATION,
-            privacy_level=discord.PrivacyLevel.guild_only,
-            description="Added with Fandex by this server's moderators.",
-            reason="/config event-add",
-        )
-    except discord.Forbidden as exc:
-        raise ScheduledEventRefused(
-            "Discord refused to add it to the server's Events tab: I need the **Manage Events** permission. "
-            "The event itself is saved."
-        ) from exc
-    except discord.HTTPException as exc:
-        log.warning("Creating a scheduled event in guild %s failed: %s", guild.id, exc)
-        raise ScheduledEventRefused(
-            f"Discord could not add it to the server's Events tab right now (error {exc.status}). "
-            "The event itself is saved."
-        ) from exc
-
-
-async def delete_scheduled_event(guild: discord.Guild, scheduled_event_id: int) -> bool:
-    """Remove the scheduled event we made; False if Discord refused (it may already be gone)."""
-    try:
-        scheduled = await guild.fetch_scheduled_event(scheduled_event_id)
-        await scheduled.delete(reason="/config event-remove")
-    except discord.NotFound:
-        return True
-    except discord.HTTPException as exc:
-        log.info("Could not delete scheduled event %s in guild %s: %s", scheduled_event_id, guild.id, exc)
-        return False
-    return True

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.errors import StorageError
+from bot.domain.errors import StorageError
 
 log = logging.getLogger(__name__)
 

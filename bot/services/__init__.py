@@ -1,0 +1,1 @@
+"""Services: work the bot does on its own (release announcements, scheduled events)."""

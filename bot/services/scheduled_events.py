@@ -1,0 +1,90 @@
+"""The Discord scheduled event made alongside a server event (so it shows in the server's Events tab)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.domain.countdown import ServerEvent, local_midnight
+from bot.domain.dates import PartialDate
+from bot.domain.errors import FandexError
+
+log = logging.getLogger(__name__)
+
+SCHEDULED_EVENT_LENGTH = timedelta(hours=2)
+
+
+# Where the Discord scheduled event says it happens: neutral, because a server's event may be a watch
+# party, a premiere or a book launch, and the platform is a fact the dataset would have to hold.
+SCHEDULED_EVENT_LOCATION = "Online"
+
+
+class ScheduledEventRefused(FandexError):
+    """Discord would not (or we may not) create the scheduled event; the bot-side event is kept."""
+
+
+def scheduled_event_times(value: PartialDate, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """Start and end for Discord: an exact time lasts two hours; a whole day runs 09:00 to midnight there."""
+    if value.precision == "time":
+        start = value.moment()
+        assert start is not None
+        end = start + SCHEDULED_EVENT_LENGTH
+    else:
+        assert value.year is not None and value.month is not None and value.day is not None
+        day = date(value.year, value.month, value.day)
+        start = datetime.combine(day, time(9, 0), tzinfo=zone).astimezone(UTC)
+        end = local_midnight(day + timedelta(days=1), zone)
+    # Discord refuses a start in the past (a day event added for today, after 09:00).
+    start = max(start, now + timedelta(minutes=1))
+    return start, max(end, start + timedelta(minutes=30))
+
+
+async def create_scheduled_event(
+    guild: discord.Guild, event: ServerEvent, zone: ZoneInfo, now: datetime
+) -> discord.ScheduledEvent:
+    me = guild.me
+    permissions = me.guild_permissions if me is not None else discord.Permissions.none()
+    if not (permissions.manage_events or permissions.create_events):
+        raise ScheduledEventRefused(
+            "I could not add it to the server's Events tab: I need the **Create Events** (or Manage Events) "
+            "permission. The event itself is saved."
+        )
+    start, end = scheduled_event_times(event.date, zone, now)
+    try:
+        return await guild.create_scheduled_event(
+            name=event.name,
+            start_time=start,
+            end_time=end,
+            entity_type=discord.EntityType.external,
+            location=SCHEDULED_EVENT_LOCATION,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            description="Added with Fandex by this server's moderators.",
+            reason="/config event-add",
+        )
+    except discord.Forbidden as exc:
+        raise ScheduledEventRefused(
+            "Discord refused to add it to the server's Events tab: I need the **Manage Events** permission. "
+            "The event itself is saved."
+        ) from exc
+    except discord.HTTPException as exc:
+        log.warning("Creating a scheduled event in guild %s failed: %s", guild.id, exc)
+        raise ScheduledEventRefused(
+            f"Discord could not add it to the server's Events tab right now (error {exc.status}). "
+            "The event itself is saved."
+        ) from exc
+
+
+async def delete_scheduled_event(guild: discord.Guild, scheduled_event_id: int) -> bool:
+    """Remove the scheduled event we made; False if Discord refused (it may already be gone)."""
+    try:
+        scheduled = await guild.fetch_scheduled_event(scheduled_event_id)
+        await scheduled.delete(reason="/config event-remove")
+    except discord.NotFound:
+        return True
+    except discord.HTTPException as exc:
+        log.info("Could not delete scheduled event %s in guild %s: %s", scheduled_event_id, guild.id, exc)
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Storage: the database, its numbered migrations, and the repositories (the only SQL)."""

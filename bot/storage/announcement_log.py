@@ -1,0 +1,93 @@
+"""The announcement log: the only SQL for `announcements`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.storage.database import transaction
+
+if TYPE_CHECKING:
+    pass
+from bot.domain.announcements import Announcement, Kind, State
+
+
+def _from_row(row: aiosqlite.Row) -> Announcement:
+    return Announcement(
+        guild_id=row["guild_id"],
+        event_key=row["event_key"],
+        kind=row["kind"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        state=row["state"],
+        nonce=row["nonce"],
+        message_id=row["message_id"],
+        attempted_at=datetime.fromisoformat(row["attempted_at"]) if row["attempted_at"] else None,
+        detail=row["detail"],
+    )
+
+
+class AnnouncementLog:
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, event_key: str, kind: Kind) -> Announcement | None:
+        async with self._db.execute(
+            "SELECT * FROM announcements WHERE guild_id = ? AND event_key = ? AND kind = ?",
+            (guild_id, event_key, kind),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _from_row(row) if row else None
+
+    async def for_guild(self, guild_id: int) -> list[Announcement]:
+        async with self._db.execute(
+            "SELECT * FROM announcements WHERE guild_id = ? ORDER BY due_at, kind", (guild_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_from_row(row) for row in rows]
+
+    async def insert(self, announcement: Announcement) -> bool:
+        """Record a new row (committed on return); False if one already exists for that key."""
+        async with transaction(self._db) as db:
+            cursor = await db.execute(
+                "INSERT INTO announcements (guild_id, event_key, kind, due_at, state, nonce, message_id,"
+                " attempted_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id, event_key, kind) DO NOTHING",
+                (
+                    announcement.guild_id,
+                    announcement.event_key,
+                    announcement.kind,
+                    announcement.due_at.isoformat(),
+                    announcement.state,
+                    announcement.nonce,
+                    announcement.message_id,
+                    announcement.attempted_at.isoformat() if announcement.attempted_at else None,
+                    announcement.detail,
+                ),
+            )
+            return cursor.rowcount > 0
+
+    async def settle(
+        self,
+        announcement: Announcement,
+        state: State,
+        *,
+        message_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Move a pending row on; a settled row never changes again."""
+        async with transaction(self._db) as db:
+            await db.execute(
+                "UPDATE announcements SET state = ?, message_id = COALESCE(?, message_id),"
+                " detail = COALESCE(?, detail)"
+                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending'",
+                (
+                    state,
+                    message_id,
+                    detail,
+                    announcement.guild_id,
+                    announcement.event_key,
+                    announcement.kind,
+                ),
+            )
