@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,14 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.tree import safe_autocomplete
+from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Character
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.render.cast import (
-    CandidateView,
-    PagesView,
     autocomplete_choices,
+    candidate_options,
     candidates_embed,
     cast_list_pages,
     character_embed,
@@ -47,13 +46,9 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         self.choices: dict[str, app_commands.Choice[str]] = {}
         super().__init__()
 
-    async def cog_load(self) -> None:
-        # The dataset never changes while the bot runs, so one index serves every query.
-        started = time.perf_counter()
-        self.index = CastIndex.from_dataset(self.bot.dataset)
-        log.info(
-            "Cast index: %d characters in %.1f ms", len(self.index), (time.perf_counter() - started) * 1000
-        )
+    @property
+    def index(self) -> CastIndex:
+        return self.bot.catalog.cast
 
     async def _spoiler_limit(self, interaction: discord.Interaction[FandexBot]) -> SpoilerLimit:
         if interaction.guild_id is None:  # direct messages have no server settings
@@ -85,7 +80,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
                 character = self.index.get(character_id)
                 return None if character is None else self._entry_embed(character, limit)
 
-            view = CandidateView(interaction, result.candidates, render)
+            view = CandidateView(interaction, candidate_options(result.candidates), render)
             embed = candidates_embed(name, result.candidates, more=result.more)
             await interaction.response.send_message(embed=embed, view=view)
         elif not query_tokens(name):

@@ -71,10 +71,10 @@ class Countdown(commands.Cog):
     async def _events_here(self, guild_id: int | None) -> tuple[ZoneInfo, list[CountdownEvent]]:
         """The zone days are counted in (UTC outside a server) and every event visible here."""
         if guild_id is None:
-            return ZoneInfo("UTC"), merged_events(self.bot.dataset, [])
+            return ZoneInfo("UTC"), merged_events(self.bot.catalog.events, [])
         settings = await self.bot.guild_settings.get(guild_id)
         server_events = await self.events.for_guild(guild_id)
-        return zone_of(settings.timezone), merged_events(self.bot.dataset, server_events)
+        return zone_of(settings.timezone), merged_events(self.bot.catalog.events, server_events)
 
     @app_commands.command(
         name="countdown", description="How long until the next release, or an event you pick"

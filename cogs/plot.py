@@ -37,7 +37,7 @@ class Plot(commands.Cog):
         episode: app_commands.Range[int, 1, 50] | None = None,
     ) -> None:
         dataset = self.bot.dataset
-        production = resolve_production(dataset, season)
+        production = resolve_production(self.bot.catalog, season)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
         if episode is None:
             embed = self.embeds.get(
@@ -61,7 +61,7 @@ class Plot(commands.Cog):
             app_commands.Choice(
                 name=choice_text(production_label(production)), value=choice_text(production.id)
             )
-            for production in suggest_productions(self.bot.dataset, current)
+            for production in suggest_productions(self.bot.catalog, current)
         ]
 
 

@@ -30,7 +30,7 @@ class Volume(commands.Cog):
     )
     @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title")
     async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:
-        work = resolve_work(self.bot.dataset, book)
+        work = resolve_work(self.bot.catalog, book)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
         embed = self.embeds.get((work.id, limit), lambda: work_embed(self.bot.dataset, work, limit))
         await interaction.response.send_message(embed=embed)
@@ -42,7 +42,7 @@ class Volume(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return [
             app_commands.Choice(name=choice_text(work_label(work)), value=choice_text(work.id))
-            for work in suggest_works(self.bot.dataset, current)
+            for work in suggest_works(self.bot.catalog, current)
         ]
 
 

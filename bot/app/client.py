@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.app.interaction_http import install_callback_adapter
 from bot.app.tree import FandexTree
 from bot.config import Settings
+from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.storage.database import open_database, transaction
@@ -55,6 +56,7 @@ def bot_intents() -> discord.Intents:
 class FandexBot(commands.Bot):
     db: aiosqlite.Connection
     dataset: Dataset
+    catalog: Catalog
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
 
@@ -89,6 +91,7 @@ class FandexBot(commands.Bot):
         """
         self.db = await open_database(self.settings.database_path)
         self.dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)
+        self.catalog = Catalog.build(self.dataset)
         log.info(
             "Dataset %r ready (%s)", self.dataset.title, "rebuilt" if self.dataset_rebuilt else "unchanged"
         )

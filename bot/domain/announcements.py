@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.countdown import CountdownEvent
-from bot.storage.guild_settings import Reminder
+from bot.domain.settings import Reminder
 
 if TYPE_CHECKING:
     pass

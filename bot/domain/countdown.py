@@ -80,20 +80,7 @@ class CountdownEvent:
         return escape_user_text(self.title, EVENT_NAME_LIMIT) if self.is_server_event else self.title
 
 
-def dataset_events(dataset: Dataset) -> list[CountdownEvent]:
-    # Every /countdown and its autocomplete merge these: built once per dataset (it never changes
-    # while the bot runs), it was 4% of /countdown's profile (`python -m bench.profile countdown`).
-    cached = _DATASET_EVENTS.get(id(dataset))
-    if cached is None or cached[0] is not dataset:
-        cached = _DATASET_EVENTS[id(dataset)] = (dataset, _build_dataset_events(dataset))
-    return list(cached[1])
-
-
-# id(dataset) -> (the dataset itself, to tell a reused id from the same object; its events)
-_DATASET_EVENTS: dict[int, tuple[Dataset, tuple[CountdownEvent, ...]]] = {}
-
-
-def _build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
+def build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
     return tuple(
         CountdownEvent(
             key=DATASET_KEY_PREFIX + event.id,
@@ -107,8 +94,10 @@ def _build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
     )
 
 
-def merged_events(dataset: Dataset, server_events: Iterable[ServerEvent]) -> list[CountdownEvent]:
-    return dataset_events(dataset) + [event.as_countdown_event() for event in server_events]
+def merged_events(
+    dataset_events: Iterable[CountdownEvent], server_events: Iterable[ServerEvent]
+) -> list[CountdownEvent]:
+    return [*dataset_events, *(event.as_countdown_event() for event in server_events)]
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -7,14 +7,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Dataset, Episode, Production, Work
 from bot.domain.text import clean_user_text, escape_user_text
 
 if TYPE_CHECKING:
-    pass
+    from bot.domain.catalog import Catalog
 
 
 log = logging.getLogger(__name__)
@@ -105,28 +105,13 @@ def _index(entries: Sequence[Entry], keys_of: Callable[[Entry], set[str]]) -> di
     return index
 
 
-# Built once per loaded dataset (it never changes while the bot runs); rebuilding per request was
-# the largest share of /volume's time in the benchmark profile. Holding the dataset keeps its id unique.
-_INDEX_CACHE: dict[tuple[int, str], tuple[Dataset, dict[str, Any]]] = {}
+def production_index(productions: Sequence[Production]) -> dict[str, Production]:
+    """Every name of every production (lookup keys), for the catalog."""
+    return _index(productions, production_keys)
 
 
-def _production_index(dataset: Dataset) -> dict[str, Production]:
-    return _cached_index(
-        dataset, "productions", lambda: _index(productions_in_order(dataset), production_keys)
-    )
-
-
-def _work_index(dataset: Dataset) -> dict[str, Work]:
-    return _cached_index(dataset, "works", lambda: _index(dataset.works, work_keys))
-
-
-def _cached_index(dataset: Dataset, kind: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    cached = _INDEX_CACHE.get((id(dataset), kind))
-    if cached is None or cached[0] is not dataset:
-        if len(_INDEX_CACHE) > 16:  # only tests load many datasets in one process
-            _INDEX_CACHE.clear()
-        cached = _INDEX_CACHE[(id(dataset), kind)] = (dataset, build())
-    return cached[1]
+def work_index(works: Sequence[Work]) -> dict[str, Work]:
+    return _index(works, work_keys)
 
 
 def _find(index: dict[str, Entry], text: str, series: str) -> Entry | None:
@@ -195,12 +180,12 @@ def production_name(production: Production) -> str:
     return production.title if production.kind == "season" else f"{production.title} (the {production.kind})"
 
 
-def resolve_production(dataset: Dataset, text: str) -> Production:
+def resolve_production(catalog: Catalog, text: str) -> Production:
     """The season or film `text` names ("2", "Season 2", "s2", "film", the film's title), or a
     NotFoundError listing what exists."""
-    productions = productions_in_order(dataset)
-    index = _production_index(dataset)
-    found = _find(index, text, dataset.title)
+    productions = catalog.production_order
+    index = catalog.production_names
+    found = _find(index, text, catalog.dataset.title)
     if found is not None:
         return found
     names = ", ".join(production_name(p) for p in productions)
@@ -209,9 +194,8 @@ def resolve_production(dataset: Dataset, text: str) -> Production:
     raise NotFoundError(f"I don't know a season called {_echo(text)}. There are: {names}.{hint}")
 
 
-def suggest_productions(dataset: Dataset, current: str) -> list[Production]:
-    productions = productions_in_order(dataset)
-    return _suggest(productions, _production_index(dataset), current)
+def suggest_productions(catalog: Catalog, current: str) -> list[Production]:
+    return _suggest(catalog.production_order, catalog.production_names, current)
 
 
 def episode_count(production: Production) -> int:
@@ -241,11 +225,11 @@ def resolve_episode(production: Production, number: object) -> Episode:
     )
 
 
-def resolve_work(dataset: Dataset, text: str) -> Work:
+def resolve_work(catalog: Catalog, text: str) -> Work:
     """The book `text` names ("3", "Volume 3", "vol 3", a title or alias), or a NotFoundError listing them."""
-    works = dataset.works
-    index = _work_index(dataset)
-    found = _find(index, text, dataset.title)
+    works = catalog.dataset.works
+    index = catalog.work_names
+    found = _find(index, text, catalog.dataset.title)
     if found is not None:
         return found
     nearest = _closest(index, text)
@@ -254,8 +238,8 @@ def resolve_work(dataset: Dataset, text: str) -> Work:
     raise NotFoundError(f"I don't know a book called {_echo(text)}. The books are: {names}.{hint}")
 
 
-def suggest_works(dataset: Dataset, current: str) -> list[Work]:
-    return _suggest(dataset.works, _work_index(dataset), current)
+def suggest_works(catalog: Catalog, current: str) -> list[Work]:
+    return _suggest(catalog.dataset.works, catalog.work_names, current)
 
 
 def adapting_productions(dataset: Dataset, work: Work) -> list[Production]:

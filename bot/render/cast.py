@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot.app.replies import send_private
 from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
 from bot.domain.spoilers import SpoilerLimit
 from bot.domain.text import escape_user_text, truncate
@@ -25,12 +23,8 @@ from bot.render.common import (
     spoiler,
 )
 
-if TYPE_CHECKING:
-    from bot.app.client import FandexBot
-
 log = logging.getLogger(__name__)
 
-VIEW_TIMEOUT = 180.0  # seconds the select menu and page buttons stay usable
 PAGE_SIZE = 15  # cast members per list page: a screenful on a phone
 # A name inside a longer line, and the seasons in a list line: at most 15 lines of
 # (2 x 60 escaped = 120) x 2 + 40 + punctuation still fit one 6000-character embed.
@@ -281,99 +275,13 @@ def cast_list_pages(
     return embeds
 
 
-# -- views -------------------------------------------------------------------------------------
-
-
-class InvokerOnlyView(discord.ui.View):
-    """Components only the person who ran the command can use; disabled in place when they expire."""
-
-    refusal = "Only the person who ran this command can use it. Run the command yourself to get your own."
-
-    def __init__(self, origin: discord.Interaction[FandexBot]) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.origin = origin  # the command's interaction: its token edits the reply after a timeout
-        self.invoker_id = origin.user.id
-
-    async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
-        if interaction.user.id == self.invoker_id:
-            return True
-        await send_private(interaction, self.refusal)
-        return False
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        try:
-            await self.origin.edit_original_response(view=self)
-        except discord.HTTPException as exc:  # the message was deleted, or the token expired
-            log.debug("Could not disable expired components on %s: %s", self.origin.id, exc)
-
-
-class CandidateView(InvokerOnlyView):
-    """A select menu of the candidates; picking one replaces the message with that entry's embed."""
-
-    refusal = "Only the person who asked can pick from this menu. Run /cast lookup yourself."
-
-    def __init__(
-        self,
-        origin: discord.Interaction[FandexBot],
-        candidates: Sequence[Character],
-        render: Callable[[str], discord.Embed | None],
-    ) -> None:
-        super().__init__(origin)
-        self._render = render
-        self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
-            placeholder="Pick a cast member",
-            options=[
-                discord.SelectOption(
-                    label=choice_label(c),
-                    value=c.id,
-                    description=choice_text(f"{group_label(c.group)} · {seasons_text(c.seasons)}"),
-                )
-                for c in candidates[:CHOICE_LIMIT]
-            ],
+def candidate_options(candidates: Sequence[Character]) -> list[discord.SelectOption]:
+    """The pick menu's options for an ambiguous /cast lookup."""
+    return [
+        discord.SelectOption(
+            label=choice_label(c),
+            value=c.id,
+            description=choice_text(f"{group_label(c.group)} · {seasons_text(c.seasons)}"),
         )
-        self.menu.callback = self._picked  # type: ignore[method-assign]
-        self.add_item(self.menu)
-
-    async def _picked(self, interaction: discord.Interaction[FandexBot]) -> None:
-        embed = self._render(self.menu.values[0]) if self.menu.values else None
-        if embed is None:
-            await send_private(interaction, "That choice is no longer available. Run /cast lookup again.")
-            return
-        self.stop()
-        await interaction.response.edit_message(embed=embed, view=None)
-
-
-class PagesView(InvokerOnlyView):
-    """Previous/Next buttons over a list of embeds."""
-
-    refusal = "Only the person who ran /cast list can turn these pages. Run /cast list yourself."
-
-    def __init__(self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed]) -> None:
-        super().__init__(origin)
-        self.pages = list(pages)
-        self.page = 0
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= len(self.pages) - 1
-
-    async def _turn(self, interaction: discord.Interaction[FandexBot], step: int) -> None:
-        self.page = min(max(self.page + step, 0), len(self.pages) - 1)
-        self._update_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
-
-    @discord.ui.button(label="Previous", emoji="◀️", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction[FandexBot], button: discord.ui.Button[PagesView]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="Next", emoji="▶️", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction[FandexBot], button: discord.ui.Button[PagesView]
-    ) -> None:
-        await self._turn(interaction, 1)
+        for c in candidates[:CHOICE_LIMIT]
+    ]

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
+from bot.domain.settings import GuildSettings
 from bot.domain.text import truncate
 from bot.render.common import (
     BRAND_COLOUR,
@@ -27,7 +28,6 @@ from bot.render.common import (
     timestamp,
 )
 from bot.render.settings import announcements_text
-from bot.storage.guild_settings import GuildSettings
 
 RUMOUR_COLOUR = discord.Colour(0x95A5A6)
 SERVER_EVENT_LABEL = "🏠 This server's own event (added by its moderators)"

@@ -5,12 +5,14 @@ was asked for and the server's spoiler limit. Building it (escaping and fitting 
 was a quarter of /plot's profile (py-spy, `python -m bench.profile "plot" season=2`: production_embed
 24% of the samples against 33% for discord.py's whole send_message), so each is built once.
 
-The cached embeds are shared between requests: callers send them as they are and never mutate them.
+The cached embeds are shared between requests, so they are frozen: any attempt to change one raises.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import discord
 
@@ -19,16 +21,64 @@ import discord
 DEFAULT_MAX_ENTRIES = 4096
 
 
+_MUTATORS = (
+    "set_footer",
+    "remove_footer",
+    "set_image",
+    "set_thumbnail",
+    "set_author",
+    "remove_author",
+    "add_field",
+    "insert_field_at",
+    "clear_fields",
+    "remove_field",
+    "set_field_at",
+)
+
+
+class FrozenEmbed(discord.Embed):
+    """An embed that refuses every change once built (a copy of it is an ordinary, mutable embed)."""
+
+    __slots__ = ("_frozen",)
+
+    @classmethod
+    def freeze(cls, embed: discord.Embed) -> FrozenEmbed:
+        frozen = cls.from_dict(embed.to_dict())
+        object.__setattr__(frozen, "_frozen", True)
+        return frozen
+
+    def copy(self) -> discord.Embed:
+        return discord.Embed.from_dict(copy.deepcopy(self.to_dict()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError("a memoised embed is shared between replies: copy() it to change it")
+        super().__setattr__(name, value)
+
+
+def _refuse(name: str) -> Callable[..., Any]:
+    def refuse(self: FrozenEmbed, *args: object, **kwargs: object) -> Any:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a memoised embed is shared between replies: copy() it to {name}")
+        return getattr(discord.Embed, name)(self, *args, **kwargs)
+
+    return refuse
+
+
+for _name in _MUTATORS:
+    setattr(FrozenEmbed, _name, _refuse(_name))
+
+
 class EmbedMemo:
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self._max_entries = max_entries
-        self._embeds: dict[Hashable, discord.Embed] = {}
+        self._embeds: dict[Hashable, FrozenEmbed] = {}
 
     def get(self, key: Hashable, build: Callable[[], discord.Embed]) -> discord.Embed:
         """The embed for `key`, built by `build()` the first time it is asked for."""
         embed = self._embeds.get(key)
         if embed is None:
-            embed = build()
+            embed = FrozenEmbed.freeze(build())
             if len(self._embeds) >= self._max_entries:
                 del self._embeds[next(iter(self._embeds))]  # the oldest: dicts keep insertion order
             self._embeds[key] = embed

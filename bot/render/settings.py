@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
+from bot.domain.settings import GuildSettings
 from bot.domain.text import truncate
 from bot.render.common import BRAND_COLOUR, fit_embed, timestamp
-from bot.storage.guild_settings import GuildSettings
 
 REMINDER_LABELS = {"none": "no reminder", "1d": "1 day before", "1w": "1 week before"}
 

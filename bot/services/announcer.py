@@ -20,21 +20,25 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
 
-from bot.domain.countdown import dataset_events, zone_of
+from bot.domain.countdown import zone_of
 from bot.domain.errors import InvalidOptionError
+from bot.domain.settings import GuildSettings
 from bot.render.common import timestamp
 from bot.render.countdown import announcement_content, announcement_embed, reference_tag
-from bot.storage.guild_settings import GuildSettings
 from bot.storage.server_events import ServerEventRepository
 
 if TYPE_CHECKING:
-    from bot.app.client import FandexBot
+    import aiosqlite
+
+    from bot.domain.catalog import Catalog
+    from bot.domain.clock import Clock
+    from bot.storage.guild_settings import GuildSettingsRepository
 from bot.domain.announcements import (
     CATCH_UP_LIMIT,
     NONCE_TRUSTED,
@@ -145,12 +149,23 @@ class RunReport:
     retry_later: int = 0
 
 
+class AnnouncerHost(Protocol):
+    """What the announcer needs from the bot (the app's FandexBot provides it)."""
+
+    db: aiosqlite.Connection
+    clock: Clock
+    catalog: Catalog
+    guild_settings: GuildSettingsRepository
+
+    def get_guild(self, guild_id: int, /) -> discord.Guild | None: ...
+
+
 class Announcer:
     # Seconds between runs of the cog's loop: a release is announced within a minute of its time. A class
     # attribute here (not on the cog) because load_extension re-imports cogs, so tests patch it here.
     poll_interval: float = 60.0
 
-    def __init__(self, bot: FandexBot, events: ServerEventRepository) -> None:
+    def __init__(self, bot: AnnouncerHost, events: ServerEventRepository) -> None:
         self.bot = bot
         self.events = events
         self.log = AnnouncementLog(bot.db)
@@ -166,7 +181,7 @@ class Announcer:
             if not configured:
                 return report
             server_events = await self.events.by_guild()
-            from_dataset = dataset_events(self.bot.dataset)
+            from_dataset = list(self.bot.catalog.events)
             for settings in configured:
                 guild = self.bot.get_guild(settings.guild_id)
                 if guild is None or guild.unavailable:

@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.spoilers import SpoilerLimit
+from bot.domain.settings import GuildSettings
 from bot.storage.database import transaction
-
-Reminder = Literal["none", "1d", "1w"]
-REMINDERS: tuple[Reminder, ...] = ("none", "1d", "1w")
-
-
-@dataclass(frozen=True, slots=True)
-class GuildSettings:
-    guild_id: int
-    spoiler_season: int | None = None
-    spoiler_volume: int | None = None
-    timezone: str = "UTC"
-    announce_channel_id: int | None = None
-    announce_role_id: int | None = None
-    reminder: Reminder = "none"
-    announce_error: str | None = None
-    updated_at: datetime | None = None
-
-    @property
-    def has_spoiler_limit(self) -> bool:
-        return self.spoiler_season is not None or self.spoiler_volume is not None
-
-    @property
-    def spoiler_limit(self) -> SpoilerLimit:
-        return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume)
-
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
 _WRITABLE = frozenset(_COLUMNS) - {"guild_id", "updated_at"}

@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.settings import GuildSettings
 from bot.storage.database import open_database
-from bot.storage.guild_settings import GuildSettings, GuildSettingsRepository
+from bot.storage.guild_settings import GuildSettingsRepository
 from tests.clock import FakeClock
 
 

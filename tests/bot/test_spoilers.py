@@ -1,5 +1,5 @@
+from bot.domain.settings import GuildSettings
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
-from bot.storage.guild_settings import GuildSettings
 
 
 def test_no_limit_hides_nothing() -> None:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app.limits import spoiler_limit_for
+from bot.domain.catalog import Catalog
 from bot.domain.clock import SystemClock
 from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
 from bot.domain.model import Dataset
@@ -48,6 +49,11 @@ DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
     return load_dataset(DATA_FILE)
+
+
+@pytest.fixture(scope="module")
+def catalog(dataset: Dataset) -> Catalog:
+    return Catalog.build(dataset)
 
 
 # --- lookup keys -------------------------------------------------------------------------------
@@ -93,29 +99,29 @@ def test_lookup_key_of_punctuation_only_is_empty() -> None:
     ],
 )
 def test_resolve_production_accepts_the_issue_spellings(
-    dataset: Dataset, text: str, expected_id: str
+    catalog: Catalog, text: str, expected_id: str
 ) -> None:
-    assert resolve_production(dataset, text).id == expected_id
+    assert resolve_production(catalog, text).id == expected_id
 
 
 @pytest.mark.parametrize("text", ["4", "season 4", "0", "-1", "99999999999999999999", "", "   "])
-def test_unknown_season_lists_what_exists(dataset: Dataset, text: str) -> None:
+def test_unknown_season_lists_what_exists(dataset: Dataset, catalog: Catalog, text: str) -> None:
     with pytest.raises(NotFoundError) as info:
-        resolve_production(dataset, text)
+        resolve_production(catalog, text)
     message = info.value.message
     # The film is not "season 4" (only clickbait calls it that): the error names what exists instead.
     for production in dataset.productions:
         assert production.title in message
 
 
-def test_misspelt_season_gets_a_suggestion(dataset: Dataset) -> None:
+def test_misspelt_season_gets_a_suggestion(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(NotFoundError, match="Did you mean Heartstopper Forever"):
-        resolve_production(dataset, "Heartstoper Forevr")
+        resolve_production(catalog, "Heartstoper Forevr")
 
 
-def test_echoed_text_cannot_ping_or_format(dataset: Dataset) -> None:
+def test_echoed_text_cannot_ping_or_format(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(NotFoundError) as info:
-        resolve_production(dataset, "@everyone **bold** <@123> ||x||")
+        resolve_production(catalog, "@everyone **bold** <@123> ||x||")
     message = info.value.message
     assert "@everyone" not in message and "<@123>" not in message
     assert "**bold**" not in message and "||x||" not in message
@@ -123,56 +129,67 @@ def test_echoed_text_cannot_ping_or_format(dataset: Dataset) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=6000))
-def test_any_string_resolves_or_fails_clearly(dataset: Dataset, text: str) -> None:
+def test_any_string_resolves_or_fails_clearly(catalog: Catalog, text: str) -> None:
     for resolve in (resolve_production, resolve_work):
         try:
-            resolve(dataset, text)
+            resolve(catalog, text)
         except NotFoundError as error:
             assert 0 < len(error.message) <= 2000
 
 
-def test_suggest_productions_lists_seasons_then_film(dataset: Dataset) -> None:
-    assert [p.id for p in suggest_productions(dataset, "")] == ["season-1", "season-2", "season-3", "film"]
+def test_suggest_productions_lists_seasons_then_film(dataset: Dataset, catalog: Catalog) -> None:
+    assert [p.id for p in suggest_productions(catalog, "")] == [
+        "season-1",
+        "season-2",
+        "season-3",
+        "film",
+    ]
 
 
-def test_suggest_productions_filters_and_ranks(dataset: Dataset) -> None:
-    assert [p.id for p in suggest_productions(dataset, "2")] == ["season-2"]
-    assert [p.id for p in suggest_productions(dataset, "for")] == ["film"]
-    assert [p.id for p in suggest_productions(dataset, "seas")] == ["season-1", "season-2", "season-3"]
+def test_suggest_productions_filters_and_ranks(dataset: Dataset, catalog: Catalog) -> None:
+    assert [p.id for p in suggest_productions(catalog, "2")] == ["season-2"]
+    assert [p.id for p in suggest_productions(catalog, "for")] == ["film"]
+    assert [p.id for p in suggest_productions(catalog, "seas")] == [
+        "season-1",
+        "season-2",
+        "season-3",
+    ]
 
 
-def test_suggest_productions_never_empty(dataset: Dataset) -> None:
-    assert [p.id for p in suggest_productions(dataset, "Forevr")] == ["film"]  # nearest to a typo
-    assert len(suggest_productions(dataset, "zzzzzz")) == len(dataset.productions)  # nothing fits: all
+def test_suggest_productions_never_empty(dataset: Dataset, catalog: Catalog) -> None:
+    assert [p.id for p in suggest_productions(catalog, "Forevr")] == ["film"]  # nearest to a typo
+    assert len(suggest_productions(catalog, "zzzzzz")) == len(dataset.productions)  # nothing fits: all
 
 
 # --- episodes ------------------------------------------------------------------------------------
 
 
-def test_resolve_episode_returns_the_dataset_entry(dataset: Dataset) -> None:
-    season_2 = resolve_production(dataset, "2")
+def test_resolve_episode_returns_the_dataset_entry(dataset: Dataset, catalog: Catalog) -> None:
+    season_2 = resolve_production(catalog, "2")
     assert resolve_episode(season_2, 6).title == "Truth / Dare"
 
 
-def test_unconfirmed_episode_title_stays_unknown(dataset: Dataset) -> None:
-    season_1 = resolve_production(dataset, "1")
+def test_unconfirmed_episode_title_stays_unknown(dataset: Dataset, catalog: Catalog) -> None:
+    season_1 = resolve_production(catalog, "1")
     for number in range(4, 8):
         assert resolve_episode(season_1, number).title is None
 
 
 @pytest.mark.parametrize("number", [0, 9, -1, 50, 10**30, True, "3", 2.0, None])
-def test_episode_out_of_range_names_the_valid_range(dataset: Dataset, number: object) -> None:
+def test_episode_out_of_range_names_the_valid_range(
+    dataset: Dataset, catalog: Catalog, number: object
+) -> None:
     with pytest.raises(FandexError, match="Season 2 has episodes 1–8"):
-        resolve_episode(resolve_production(dataset, "2"), number)
+        resolve_episode(resolve_production(catalog, "2"), number)
 
 
-def test_film_has_no_episodes(dataset: Dataset) -> None:
+def test_film_has_no_episodes(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(InvalidOptionError, match="no episodes"):
-        resolve_episode(resolve_production(dataset, "film"), 1)
+        resolve_episode(resolve_production(catalog, "film"), 1)
 
 
-def test_season_with_count_but_no_episode_list(dataset: Dataset) -> None:
-    bare = dataclasses.replace(resolve_production(dataset, "3"), episodes=())
+def test_season_with_count_but_no_episode_list(dataset: Dataset, catalog: Catalog) -> None:
+    bare = dataclasses.replace(resolve_production(catalog, "3"), episodes=())
     episode = resolve_episode(bare, 8)
     assert episode.number == 8 and episode.title is None
     with pytest.raises(NotFoundError, match="episodes 1–8"):
@@ -200,26 +217,28 @@ def test_season_with_count_but_no_episode_list(dataset: Dataset) -> None:
         ("the heartstopper yearbook", "yearbook"),
     ],
 )
-def test_resolve_work_accepts_the_issue_spellings(dataset: Dataset, text: str, expected_id: str) -> None:
-    assert resolve_work(dataset, text).id == expected_id
+def test_resolve_work_accepts_the_issue_spellings(
+    dataset: Dataset, catalog: Catalog, text: str, expected_id: str
+) -> None:
+    assert resolve_work(catalog, text).id == expected_id
 
 
-def test_unknown_book_lists_every_work(dataset: Dataset) -> None:
+def test_unknown_book_lists_every_work(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(NotFoundError) as info:
-        resolve_work(dataset, "Volume 7")
+        resolve_work(catalog, "Volume 7")
     for work in dataset.works:
         assert work.title in info.value.message
 
 
-def test_misspelt_book_gets_a_suggestion(dataset: Dataset) -> None:
+def test_misspelt_book_gets_a_suggestion(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(NotFoundError, match="Did you mean Solitaire"):
-        resolve_work(dataset, "Solitare")
+        resolve_work(catalog, "Solitare")
 
 
-def test_suggest_works_lists_every_work_and_filters(dataset: Dataset) -> None:
-    assert [w.id for w in suggest_works(dataset, "")] == [w.id for w in dataset.works]
-    assert [w.id for w in suggest_works(dataset, "winter")] == ["this-winter"]
-    assert suggest_works(dataset, "vol 4")[0].id == "volume-4"
+def test_suggest_works_lists_every_work_and_filters(dataset: Dataset, catalog: Catalog) -> None:
+    assert [w.id for w in suggest_works(catalog, "")] == [w.id for w in dataset.works]
+    assert [w.id for w in suggest_works(catalog, "winter")] == ["this-winter"]
+    assert suggest_works(catalog, "vol 4")[0].id == "volume-4"
 
 
 def test_a_name_two_entries_share_matches_neither(dataset: Dataset) -> None:
@@ -234,23 +253,23 @@ def test_a_name_two_entries_share_matches_neither(dataset: Dataset) -> None:
         ),
     )
     with pytest.raises(NotFoundError):
-        resolve_work(clash, "shared")
-    assert resolve_work(clash, "1").id == first.id
+        resolve_work(Catalog.build(clash), "shared")
+    assert resolve_work(Catalog.build(clash), "1").id == first.id
 
 
 # --- the adaptation mapping (facts the issue calls out) ---------------------------------------------
 
 
-def test_adaptation_mapping(dataset: Dataset) -> None:
+def test_adaptation_mapping(dataset: Dataset, catalog: Catalog) -> None:
     def adapts(text: str) -> list[str]:
-        return [w.id for w in adapted_works(dataset, resolve_production(dataset, text))]
+        return [w.id for w in adapted_works(dataset, resolve_production(catalog, text))]
 
     assert adapts("1") == ["volume-1", "volume-2"]
     assert adapts("2") == ["volume-3"]
     assert {"volume-4", "volume-5"} <= set(adapts("3"))
-    assert [p.id for p in adapting_productions(dataset, resolve_work(dataset, "4"))] == ["season-3"]
-    assert [p.id for p in adapting_productions(dataset, resolve_work(dataset, "5"))] == ["season-3"]
-    assert adapting_productions(dataset, resolve_work(dataset, "Solitaire")) == []
+    assert [p.id for p in adapting_productions(dataset, resolve_work(catalog, "4"))] == ["season-3"]
+    assert [p.id for p in adapting_productions(dataset, resolve_work(catalog, "5"))] == ["season-3"]
+    assert adapting_productions(dataset, resolve_work(catalog, "Solitaire")) == []
 
 
 # --- spoiler limits ---------------------------------------------------------------------------------
@@ -293,8 +312,8 @@ def test_production_and_work_hiding(dataset: Dataset) -> None:
     assert not any(production_hidden(NO_LIMIT, p) for p in dataset.productions)
 
 
-def test_adaptation_note_waits_for_the_next_season(dataset: Dataset) -> None:
-    season_2 = resolve_production(dataset, "2")
+def test_adaptation_note_waits_for_the_next_season(dataset: Dataset, catalog: Catalog) -> None:
+    season_2 = resolve_production(catalog, "2")
     # Season 2's note says what from Volume 4 went into Season 3: hidden until Season 3 is watched.
     assert adaptation_note_hidden(SpoilerLimit(season=2, volume=6), dataset, season_2)
     assert adaptation_note_hidden(SpoilerLimit(season=3, volume=2), dataset, season_2)  # Volume 3 unread
@@ -302,8 +321,8 @@ def test_adaptation_note_waits_for_the_next_season(dataset: Dataset) -> None:
     assert not adaptation_note_hidden(NO_LIMIT, dataset, season_2)
 
 
-def test_work_notes_hidden_with_their_adaptation(dataset: Dataset) -> None:
-    this_winter = resolve_work(dataset, "This Winter")
+def test_work_notes_hidden_with_their_adaptation(dataset: Dataset, catalog: Catalog) -> None:
+    this_winter = resolve_work(catalog, "This Winter")
     # Read up to Volume 4 but Season 3 unseen: the note naming a Season 3 episode stays hidden.
     assert work_notes_hidden(SpoilerLimit(season=2, volume=6), dataset, this_winter)
     assert not work_notes_hidden(SpoilerLimit(season=3, volume=4), dataset, this_winter)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-import bot.render.cast
+import bot.app.views
 from bot.config import DEFAULT_DATASET_PATH
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, InteractionResult, User
@@ -185,7 +185,7 @@ async def test_spring_lists_the_spring_family(
 async def test_the_menu_expires_cleanly(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.render.cast, "VIEW_TIMEOUT", EXPIRING_VIEW)
+    monkeypatch.setattr(bot.app.views, "VIEW_TIMEOUT", EXPIRING_VIEW)
     await start_bot()
     result = await lookup(emulator, guild, fan, "Nelson")
     message_id = int(result.message["id"])
@@ -336,7 +336,7 @@ async def test_the_list_pages_for_the_invoker_only(
 async def test_the_page_buttons_disable_themselves_on_timeout(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.render.cast, "VIEW_TIMEOUT", EXPIRING_VIEW)
+    monkeypatch.setattr(bot.app.views, "VIEW_TIMEOUT", EXPIRING_VIEW)
     await start_bot()
     first = await emulator.slash(guild, fan, "cast list")
     message_id = int(first.message["id"])

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent
 from bot.domain.dates import PartialDate
+from bot.domain.settings import GuildSettings
 from bot.render.countdown import (
     announcement_content,
     announcement_embed,
@@ -24,7 +25,6 @@ from bot.render.countdown import (
     server_events_field,
     when_lines,
 )
-from bot.storage.guild_settings import GuildSettings
 
 UTC_ZONE = ZoneInfo("UTC")
 LONDON = ZoneInfo("Europe/London")

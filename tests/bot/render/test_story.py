@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.catalog import Catalog
 from bot.domain.dates import PartialDate
 from bot.domain.model import Dataset, Episode, Production, Work
 from bot.domain.source import load_dataset
@@ -36,6 +37,11 @@ CAUGHT_UP_TO_S2_V3 = SpoilerLimit(season=2, volume=3)
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
     return load_dataset(DATA_FILE)
+
+
+@pytest.fixture(scope="module")
+def catalog(dataset: Dataset) -> Catalog:
+    return Catalog.build(dataset)
 
 
 def field(embed: discord.Embed, name: str) -> str:
@@ -121,8 +127,8 @@ def test_unknown_date_is_said_plainly() -> None:
 # --- seasons and the film: facts ------------------------------------------------------------------
 
 
-def test_season_1_facts(dataset: Dataset) -> None:
-    embed = production_embed(dataset, resolve_production(dataset, "1"), NO_LIMIT)
+def test_season_1_facts(dataset: Dataset, catalog: Catalog) -> None:
+    embed = production_embed(dataset, resolve_production(catalog, "1"), NO_LIMIT)
     assert embed.title == "Season 1"
     assert field(embed, "Release").startswith("<t:1650610800:D> (<t:1650610800:R>)")
     episodes = field(embed, "Episodes")
@@ -135,8 +141,8 @@ def test_season_1_facts(dataset: Dataset) -> None:
     assert "radiotimes.com" in field(embed, "Sources")
 
 
-def test_season_2_adapts_volume_3_only(dataset: Dataset) -> None:
-    embed = production_embed(dataset, resolve_production(dataset, "2"), NO_LIMIT)
+def test_season_2_adapts_volume_3_only(dataset: Dataset, catalog: Catalog) -> None:
+    embed = production_embed(dataset, resolve_production(catalog, "2"), NO_LIMIT)
     assert field(embed, "Release").startswith("3 August 2023")
     titles = field(embed, "Adapts").splitlines()[0]
     assert titles == "Heartstopper: Volume 3"
@@ -144,16 +150,16 @@ def test_season_2_adapts_volume_3_only(dataset: Dataset) -> None:
     assert embed.description and embed.description.startswith("Newly together")
 
 
-def test_season_3_adapts_volumes_4_and_5(dataset: Dataset) -> None:
-    embed = production_embed(dataset, resolve_production(dataset, "3"), NO_LIMIT)
+def test_season_3_adapts_volumes_4_and_5(dataset: Dataset, catalog: Catalog) -> None:
+    embed = production_embed(dataset, resolve_production(catalog, "3"), NO_LIMIT)
     assert field(embed, "Release").startswith("3 October 2024")
     titles = field(embed, "Adapts").splitlines()[0]
     assert "Heartstopper: Volume 4" in titles and "Heartstopper: Volume 5" in titles
     assert "Volume 3" not in titles
 
 
-def test_film_is_announced_with_year_precision(dataset: Dataset) -> None:
-    embed = production_embed(dataset, resolve_production(dataset, "film"), NO_LIMIT)
+def test_film_is_announced_with_year_precision(dataset: Dataset, catalog: Catalog) -> None:
+    embed = production_embed(dataset, resolve_production(catalog, "film"), NO_LIMIT)
     assert embed.title == "Heartstopper Forever"
     release = field(embed, "Release")
     assert release.startswith("expected 2026, no exact date announced · 📣 Announced")
@@ -178,8 +184,8 @@ def test_no_limit_shows_everything_plainly(dataset: Dataset) -> None:
 # --- seasons and the film: spoilers ---------------------------------------------------------------
 
 
-def test_later_season_content_is_hidden_title_and_date_visible(dataset: Dataset) -> None:
-    embed = production_embed(dataset, resolve_production(dataset, "3"), CAUGHT_UP_TO_S2_V3)
+def test_later_season_content_is_hidden_title_and_date_visible(dataset: Dataset, catalog: Catalog) -> None:
+    embed = production_embed(dataset, resolve_production(catalog, "3"), CAUGHT_UP_TO_S2_V3)
     assert embed.title == "Season 3"
     assert field(embed, "Release").startswith("3 October 2024")
     assert_one_intact_spoiler(embed.description or "")
@@ -194,12 +200,14 @@ def test_later_season_content_is_hidden_title_and_date_visible(dataset: Dataset)
     assert "caught up to Season 2 and Volume 3" in (embed.footer.text or "")
 
 
-def test_caught_up_season_is_plain_except_a_note_about_later_material(dataset: Dataset) -> None:
-    season_1 = production_embed(dataset, resolve_production(dataset, "1"), CAUGHT_UP_TO_S2_V3)
+def test_caught_up_season_is_plain_except_a_note_about_later_material(
+    dataset: Dataset, catalog: Catalog
+) -> None:
+    season_1 = production_embed(dataset, resolve_production(catalog, "1"), CAUGHT_UP_TO_S2_V3)
     assert "||" not in all_text(season_1)
     assert "Spoiler limit" not in (season_1.footer.text or "")
 
-    season_2 = production_embed(dataset, resolve_production(dataset, "2"), CAUGHT_UP_TO_S2_V3)
+    season_2 = production_embed(dataset, resolve_production(catalog, "2"), CAUGHT_UP_TO_S2_V3)
     assert not (season_2.description or "").startswith("||")
     assert "||" not in field(season_2, "Episodes")
     titles, _, note = field(season_2, "Adapts").partition("\n")
@@ -207,8 +215,8 @@ def test_caught_up_season_is_plain_except_a_note_about_later_material(dataset: D
     assert_one_intact_spoiler(note)  # it says what went into Season 3
 
 
-def test_film_is_hidden_below_level_4(dataset: Dataset) -> None:
-    film = resolve_production(dataset, "film")
+def test_film_is_hidden_below_level_4(dataset: Dataset, catalog: Catalog) -> None:
+    film = resolve_production(catalog, "film")
     hidden = production_embed(dataset, film, SpoilerLimit(season=3, volume=6))
     assert_one_intact_spoiler(hidden.description or "")
     assert field(hidden, "Release").startswith("expected 2026")
@@ -216,8 +224,8 @@ def test_film_is_hidden_below_level_4(dataset: Dataset) -> None:
     assert "||" not in all_text(shown)
 
 
-def test_episode_embed(dataset: Dataset) -> None:
-    season_2 = resolve_production(dataset, "2")
+def test_episode_embed(dataset: Dataset, catalog: Catalog) -> None:
+    season_2 = resolve_production(catalog, "2")
     embed = episode_embed(dataset, season_2, resolve_episode(season_2, 6), NO_LIMIT)
     assert embed.title == "Season 2, episode 6"
     assert embed.description == "**Truth / Dare**"
@@ -230,8 +238,8 @@ def test_episode_embed(dataset: Dataset) -> None:
     assert "Spoiler limit active" in (hidden.footer.text or "")
 
 
-def test_episode_without_a_confirmed_title(dataset: Dataset) -> None:
-    season_1 = resolve_production(dataset, "1")
+def test_episode_without_a_confirmed_title(dataset: Dataset, catalog: Catalog) -> None:
+    season_1 = resolve_production(catalog, "1")
     embed = episode_embed(dataset, season_1, resolve_episode(season_1, 5), SpoilerLimit(0, 0))
     assert (embed.description or "").startswith("Title not confirmed")
     assert "Not confirmed yet" in field_names(embed)
@@ -240,8 +248,8 @@ def test_episode_without_a_confirmed_title(dataset: Dataset) -> None:
 # --- books ----------------------------------------------------------------------------------------
 
 
-def test_volume_1_dates_never_invent_a_day(dataset: Dataset) -> None:
-    embed = work_embed(dataset, resolve_work(dataset, "1"), NO_LIMIT)
+def test_volume_1_dates_never_invent_a_day(dataset: Dataset, catalog: Catalog) -> None:
+    embed = work_embed(dataset, resolve_work(catalog, "1"), NO_LIMIT)
     published = field(embed, "Published")
     assert "**UK**: February 2019 (exact day unknown)" in published
     assert "**US**: May 2020 (exact day unknown)" in published
@@ -250,13 +258,13 @@ def test_volume_1_dates_never_invent_a_day(dataset: Dataset) -> None:
     assert field(embed, "Adapted in") == "Season 1"
 
 
-def test_volume_dates_as_precise_as_known(dataset: Dataset) -> None:
-    volume_2 = field(work_embed(dataset, resolve_work(dataset, "2"), NO_LIMIT), "Published")
+def test_volume_dates_as_precise_as_known(dataset: Dataset, catalog: Catalog) -> None:
+    volume_2 = field(work_embed(dataset, resolve_work(catalog, "2"), NO_LIMIT), "Published")
     assert "**US**: 10 November 2020" in volume_2
-    volume_3 = work_embed(dataset, resolve_work(dataset, "3"), NO_LIMIT)
+    volume_3 = work_embed(dataset, resolve_work(catalog, "3"), NO_LIMIT)
     assert "**US**: date unknown · ❓ Rumoured" in field(volume_3, "Published")
     assert field(volume_3, "Adapted in") == "Season 2"
-    volume_6 = field(work_embed(dataset, resolve_work(dataset, "6"), NO_LIMIT), "Published")
+    volume_6 = field(work_embed(dataset, resolve_work(catalog, "6"), NO_LIMIT), "Published")
     assert "2 July 2026" in volume_6
     assert "**US**: expected July 2026, no exact day announced · 📣 Announced" in volume_6
 
@@ -272,25 +280,27 @@ def test_volume_dates_as_precise_as_known(dataset: Dataset) -> None:
         ("Yearbook", "Companion book", "Not adapted on screen"),
     ],
 )
-def test_book_kind_and_adaptation(dataset: Dataset, book: str, kind: str, adapted: str) -> None:
-    embed = work_embed(dataset, resolve_work(dataset, book), NO_LIMIT)
+def test_book_kind_and_adaptation(
+    dataset: Dataset, catalog: Catalog, book: str, kind: str, adapted: str
+) -> None:
+    embed = work_embed(dataset, resolve_work(catalog, book), NO_LIMIT)
     assert field(embed, "Kind") == kind
     assert field(embed, "Adapted in") == adapted
 
 
-def test_later_book_is_hidden_title_kind_dates_visible(dataset: Dataset) -> None:
-    embed = work_embed(dataset, resolve_work(dataset, "4"), CAUGHT_UP_TO_S2_V3)
+def test_later_book_is_hidden_title_kind_dates_visible(dataset: Dataset, catalog: Catalog) -> None:
+    embed = work_embed(dataset, resolve_work(catalog, "4"), CAUGHT_UP_TO_S2_V3)
     assert embed.title == "Heartstopper: Volume 4"
     assert "||" not in field(embed, "Published") and "||" not in field(embed, "Kind")
     assert_one_intact_spoiler(embed.description or "")
     assert_one_intact_spoiler(field(embed, "Content notes"))
     assert "Spoiler limit active" in (embed.footer.text or "")
-    earlier = work_embed(dataset, resolve_work(dataset, "3"), CAUGHT_UP_TO_S2_V3)
+    earlier = work_embed(dataset, resolve_work(catalog, "3"), CAUGHT_UP_TO_S2_V3)
     assert "||" not in all_text(earlier)
 
 
-def test_book_notes_naming_a_later_episode_are_hidden(dataset: Dataset) -> None:
-    embed = work_embed(dataset, resolve_work(dataset, "This Winter"), SpoilerLimit(season=2, volume=6))
+def test_book_notes_naming_a_later_episode_are_hidden(dataset: Dataset, catalog: Catalog) -> None:
+    embed = work_embed(dataset, resolve_work(catalog, "This Winter"), SpoilerLimit(season=2, volume=6))
     assert not (embed.description or "").startswith("||")  # the book itself has been read
     assert_one_intact_spoiler(field(embed, "Notes"))  # but its note names a Season 3 episode
 
@@ -304,9 +314,9 @@ def test_markdown_in_dataset_text_is_escaped() -> None:
 
 
 @pytest.mark.parametrize("text", ["a || b", "ends with a pipe|", "ends with a backslash\\", "\\||\\|", "||"])
-def test_pipes_and_backslashes_cannot_break_a_spoiler(dataset: Dataset, text: str) -> None:
+def test_pipes_and_backslashes_cannot_break_a_spoiler(dataset: Dataset, catalog: Catalog, text: str) -> None:
     season_3 = dataclasses.replace(
-        resolve_production(dataset, "3"),
+        resolve_production(catalog, "3"),
         summary=text,
         content_notes=(text,),
         episodes=tuple(Episode(number=n, title=text) for n in range(1, 9)),
@@ -319,21 +329,21 @@ def test_pipes_and_backslashes_cannot_break_a_spoiler(dataset: Dataset, text: st
     assert unescaped_pipes(plain.description or "") == 0
 
 
-def test_long_markdown_heavy_text_is_cut_not_emptied(dataset: Dataset) -> None:
-    season_3 = dataclasses.replace(resolve_production(dataset, "3"), content_notes=("*|" * 3000,))
+def test_long_markdown_heavy_text_is_cut_not_emptied(dataset: Dataset, catalog: Catalog) -> None:
+    season_3 = dataclasses.replace(resolve_production(catalog, "3"), content_notes=("*|" * 3000,))
     notes = field(production_embed(dataset, season_3, CAUGHT_UP_TO_S2_V3), "Content notes")
     assert 500 < len(notes) <= 1024
     assert_one_intact_spoiler(notes)
 
 
-def test_a_long_note_never_pushes_out_a_date(dataset: Dataset) -> None:
-    volume_1 = resolve_work(dataset, "1")
+def test_a_long_note_never_pushes_out_a_date(dataset: Dataset, catalog: Catalog) -> None:
+    volume_1 = resolve_work(catalog, "1")
     noisy = dataclasses.replace(
         volume_1, publications=tuple(dataclasses.replace(p, note="n" * 900) for p in volume_1.publications)
     )
     published = field(work_embed(dataset, noisy, NO_LIMIT), "Published")
     assert "February 2019" in published and "May 2020" in published and "2018" in published
-    season_1 = dataclasses.replace(resolve_production(dataset, "1"), release_note="n" * 5000)
+    season_1 = dataclasses.replace(resolve_production(catalog, "1"), release_note="n" * 5000)
     assert field(production_embed(dataset, season_1, NO_LIMIT), "Release").startswith("<t:1650610800:D>")
 
 
@@ -345,10 +355,10 @@ hostile_text = st.text(min_size=1, max_size=6000) | st.text(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile_text, hidden=st.booleans())
 def test_any_production_text_fits_and_keeps_spoilers_closed(
-    dataset: Dataset, text: str, hidden: bool
+    dataset: Dataset, catalog: Catalog, text: str, hidden: bool
 ) -> None:
     production: Production = dataclasses.replace(
-        resolve_production(dataset, "3"),
+        resolve_production(catalog, "3"),
         title=text,
         summary=text,
         content_notes=(text, text),
@@ -371,8 +381,10 @@ def test_any_production_text_fits_and_keeps_spoilers_closed(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile_text, hidden=st.booleans())
-def test_any_work_text_fits_and_keeps_spoilers_closed(dataset: Dataset, text: str, hidden: bool) -> None:
-    original = resolve_work(dataset, "4")
+def test_any_work_text_fits_and_keeps_spoilers_closed(
+    dataset: Dataset, catalog: Catalog, text: str, hidden: bool
+) -> None:
+    original = resolve_work(catalog, "4")
     work: Work = dataclasses.replace(
         original,
         title=text,
@@ -392,14 +404,14 @@ def test_any_work_text_fits_and_keeps_spoilers_closed(dataset: Dataset, text: st
 # --- labels and /config texts ---------------------------------------------------------------------
 
 
-def test_autocomplete_labels(dataset: Dataset) -> None:
-    assert production_label(resolve_production(dataset, "2")) == "Season 2 · 2023 · 8 episodes"
+def test_autocomplete_labels(dataset: Dataset, catalog: Catalog) -> None:
+    assert production_label(resolve_production(catalog, "2")) == "Season 2 · 2023 · 8 episodes"
     assert (
-        production_label(resolve_production(dataset, "film"))
+        production_label(resolve_production(catalog, "film"))
         == "Heartstopper Forever · film · 2026 (expected)"
     )
-    assert work_label(resolve_work(dataset, "3")) == "Heartstopper: Volume 3 · graphic novel · 2020"
-    assert work_label(resolve_work(dataset, "1")) == "Heartstopper: Volume 1 · graphic novel · 2018"
+    assert work_label(resolve_work(catalog, "3")) == "Heartstopper: Volume 3 · graphic novel · 2020"
+    assert work_label(resolve_work(catalog, "1")) == "Heartstopper: Volume 1 · graphic novel · 2018"
 
 
 def test_level_labels(dataset: Dataset) -> None:

@@ -1,0 +1,47 @@
+"""The catalog: everything derived from the dataset, built once at start.
+
+The dataset never changes while the bot runs (a reload builds a new catalog and swaps it whole), so its
+id indexes, orders, name indexes, the cast index and the countdown events are computed here once and
+every request reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from bot.domain.cast import CastIndex
+from bot.domain.countdown import CountdownEvent, build_dataset_events
+from bot.domain.model import Character, Dataset, Production, ReleaseEvent, Work
+from bot.domain.story import production_index, productions_in_order, work_index
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Catalog:
+    dataset: Dataset
+    works: Mapping[str, Work]
+    productions: Mapping[str, Production]
+    characters: Mapping[str, Character]
+    release_events: Mapping[str, ReleaseEvent]
+    production_order: tuple[Production, ...]  # the seasons in order, then the film
+    production_names: Mapping[str, Production]  # lookup key -> production
+    work_names: Mapping[str, Work]
+    cast: CastIndex
+    events: tuple[CountdownEvent, ...]  # the dataset's events as /countdown shows them
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> Catalog:
+        order = productions_in_order(dataset)
+        return cls(
+            dataset=dataset,
+            works=MappingProxyType({w.id: w for w in dataset.works}),
+            productions=MappingProxyType({p.id: p for p in dataset.productions}),
+            characters=MappingProxyType({c.id: c for c in dataset.characters}),
+            release_events=MappingProxyType({e.id: e for e in dataset.events}),
+            production_order=order,
+            production_names=MappingProxyType(production_index(order)),
+            work_names=MappingProxyType(work_index(dataset.works)),
+            cast=CastIndex.from_dataset(dataset),
+            events=build_dataset_events(dataset),
+        )
