@@ -106,7 +106,8 @@ def run(settings: Settings) -> int:
 
 
 def check_data(path: Path | None) -> int:
-    from bot.domain.source import counts, load_dataset, unverified_facts
+    from bot.domain.model import counts, unverified_facts
+    from bot.domain.source import load_dataset
 
     settings = load_settings(require_token=False)
     target = path or settings.dataset_path

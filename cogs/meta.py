@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.domain.source import counts
+from bot.domain.model import counts
 from bot.render.meta import about_embed
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ import pytest
 
 from bot.app.invite import required_permissions
 from bot.config import DEFAULT_DATASET_PATH, PROJECT_ROOT, Settings
-from bot.domain.source import counts, load_dataset, unverified_facts
+from bot.domain.model import counts, unverified_facts
+from bot.domain.source import load_dataset
 from bot.offline import FixedClock, OfflineSession, leaf_commands, parse_now
 
 NOW = "2026-11-25T12:00Z"

@@ -16,7 +16,8 @@ from discord import app_commands
 
 from bench.process import REPO_ROOT, BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
-from bot.domain.source import counts, load_dataset
+from bot.domain.model import counts
+from bot.domain.source import load_dataset
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
 

@@ -13,6 +13,9 @@ so that no query scans every entry:
 The cost of a query follows the size of the postings it touches, not the size of the dataset
 (`python -m bench.bench_cast_search` measures it at 34 and 10,000 characters). A linear scan with
 rapidfuzz took ~29 ms per query at 10,000; SQLite FTS5 trigram is fast but has no typo tolerance.
+
+Longer than 400 lines because the index and its matching stages are one algorithm over shared private
+state; split, each half would reach into the other's internals.
 """
 
 from __future__ import annotations

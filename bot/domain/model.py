@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -158,3 +159,39 @@ class Dataset:
     @property
     def film(self) -> Production | None:
         return next((p for p in self.productions if p.kind == "film"), None)
+
+
+# Reports used by `check-data`
+
+
+def unverified_facts(dataset: Dataset) -> list[str]:
+    """Every UNVERIFIED note in the dataset, labelled by the entry it belongs to."""
+    lines: list[str] = []
+
+    def add(label: str, notes: Iterable[str]) -> None:
+        lines.extend(f"{label}: {note}" for note in notes)
+
+    for work in dataset.works:
+        add(f"work {work.id}", work.unverified)
+        for pub in work.publications:
+            add(f"work {work.id} ({pub.region} publication)", pub.unverified)
+    for production in dataset.productions:
+        add(f"production {production.id}", production.unverified)
+        for episode in production.episodes:
+            add(f"production {production.id} episode {episode.number}", episode.unverified)
+    for character in dataset.characters:
+        add(f"character {character.id}", character.unverified)
+    for event in dataset.events:
+        add(f"event {event.id}", event.unverified)
+    return lines
+
+
+def counts(dataset: Dataset) -> dict[str, int]:
+    return {
+        "works": len(dataset.works),
+        "seasons": len(dataset.seasons),
+        "episodes": sum(len(p.episodes) for p in dataset.productions),
+        "films": sum(1 for p in dataset.productions if p.kind == "film"),
+        "characters": len(dataset.characters),
+        "events": len(dataset.events),
+    }

@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from bot.domain.dates import STATUSES, PartialDate, Status
 from bot.domain.model import (
@@ -27,6 +27,7 @@ from bot.domain.model import (
     ReleaseEvent,
     Work,
 )
+from bot.domain.source_fields import MISSING, Entry, Problems
 
 log = logging.getLogger(__name__)
 
@@ -58,161 +59,6 @@ class DatasetError(Exception):
 T = TypeVar("T")
 
 
-_MISSING = object()
-
-
-class _Problems:
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.lines: list[str] = []
-
-    def add(self, entry: str, field_name: str | None, message: str) -> None:
-        where = f"{self.origin}: {entry}"
-        if field_name is not None:
-            where += f': field "{field_name}"'
-        self.lines.append(f"{where}: {message}")
-
-
-class _Entry:
-    """Typed access to one TOML table; every failed check is recorded, never raised."""
-
-    def __init__(self, problems: _Problems, label: str, raw: Any) -> None:
-        self.problems = problems
-        self.label = label
-        self.seen: set[str] = set()
-        self.ok = isinstance(raw, dict)
-        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        if not self.ok:
-            problems.add(label, None, f"expected a table, got {_type_name(raw)}")
-
-    def fail(self, field_name: str | None, message: str) -> None:
-        self.problems.add(self.label, field_name, message)
-
-    def _get(self, name: str, required: bool) -> Any:
-        self.seen.add(name)
-        value = self.raw.get(name, _MISSING)
-        if value is _MISSING and required and self.ok:
-            self.fail(name, "missing (required)")
-        return value
-
-    def text(self, name: str, *, required: bool = True, allow_empty: bool = False, default: str = "") -> str:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return default
-        if not isinstance(value, str):
-            self.fail(name, f"expected a string, got {_type_name(value)}")
-            return default
-        if not allow_empty and not value.strip():
-            self.fail(name, "must not be empty")
-        return value
-
-    def optional_text(self, name: str) -> str | None:
-        value = self._get(name, False)
-        if value is _MISSING:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(name, f"expected a non-empty string, got {_type_name(value)}")
-            return None
-        return value
-
-    def integer(
-        self, name: str, *, required: bool = True, minimum: int = 0, what: str = "a whole number"
-    ) -> int | None:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(name, f"expected {what} (>= {minimum}), got {value!r}")
-            return None
-        return value
-
-    def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = True) -> str | None:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return None
-        if value not in allowed:
-            self.fail(name, f"{value!r} is not one of {', '.join(repr(a) for a in allowed)}")
-            return None
-        return cast(str, value)
-
-    def texts(self, name: str, *, required: bool = False) -> tuple[str, ...]:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail(name, "expected a list of non-empty strings")
-            return ()
-        return tuple(value)
-
-    def ints(self, name: str, *, what: str, required: bool = True) -> tuple[int, ...]:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return ()
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
-        ):
-            self.fail(name, f"expected a list of {what}")
-            return ()
-        if list(value) != sorted(set(value)):
-            self.fail(name, f"{what} must be in ascending order without repeats")
-        return tuple(value)
-
-    def urls(self, name: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(name, "expected a list of URLs")
-            return ()
-        if required and not value:
-            self.fail(name, "needs at least one source URL")
-        for url in value:
-            if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
-                self.fail(name, f"{url!r} is not an http(s):// URL")
-        return tuple(value)
-
-    def date(self, name: str) -> PartialDate:
-        value = self._get(name, True)
-        if value is _MISSING:
-            return PartialDate(None)
-        if not isinstance(value, str):
-            self.fail(name, f"expected a date string, got {_type_name(value)}")
-            return PartialDate(None)
-        try:
-            return PartialDate.parse(value)
-        except ValueError as exc:
-            self.fail(name, str(exc))
-            return PartialDate(None)
-
-    def tables(self, name: str, *, required: bool = False) -> list[Any]:
-        value = self._get(name, required)
-        if value is _MISSING:
-            return []
-        if not isinstance(value, list):
-            self.fail(name, f"expected an array of tables ([[...]]), got {_type_name(value)}")
-            return []
-        return value
-
-    def finish(self) -> None:
-        for key in self.raw:
-            if key not in self.seen:
-                self.fail(key, "unknown field (a typo?)")
-
-
-def _type_name(value: object) -> str:
-    names = {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
 def load_dataset(path: Path) -> Dataset:
     """Read and validate the dataset file at `path`; raises DatasetError."""
     try:
@@ -235,10 +81,10 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
         where = f"line {match.group(1)}" if match else "somewhere"
         raise DatasetError([f"{origin}: {where}: TOML syntax error: {exc}"]) from exc
 
-    problems = _Problems(origin)
-    top = _Entry(problems, "top level", raw)
+    problems = Problems(origin)
+    top = Entry(problems, "top level", raw)
     head_raw = top._get("dataset", True)
-    head = _Entry(problems, "[dataset]", {} if head_raw is _MISSING else head_raw)
+    head = Entry(problems, "[dataset]", {} if head_raw is MISSING else head_raw)
     dataset_id = head.text("id")
     title = head.text("title")
     description = head.text("description")
@@ -248,7 +94,7 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
     head.finish()
 
     series_facts = tuple(
-        _fact(_Entry(problems, f"series_facts[{i}]", item), topic_required=True)
+        _fact(Entry(problems, f"series_facts[{i}]", item), topic_required=True)
         for i, item in enumerate(top.tables("series_facts", required=True))
     )
     works = _parse_all(top, problems, "works", _work)
@@ -277,7 +123,7 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
     )
 
 
-def _verified_on(head: _Entry) -> date | None:
+def _verified_on(head: Entry) -> date | None:
     value = head._get("verified_on", True)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value  # a bare TOML date literal is fine too
@@ -290,19 +136,19 @@ def _verified_on(head: _Entry) -> date | None:
             return None
         if parsed.precision == "day":
             return date(cast(int, parsed.year), cast(int, parsed.month), cast(int, parsed.day))
-    if value is not _MISSING:
+    if value is not MISSING:
         head.fail("verified_on", f'expected a day such as "2026-07-03", got {value!r}')
     return None
 
 
 def _parse_all(
-    top: _Entry, problems: _Problems, kind: str, build: Callable[[_Entry], T | None]
+    top: Entry, problems: Problems, kind: str, build: Callable[[Entry], T | None]
 ) -> tuple[T, ...]:
     items: list[T] = []
     for index, raw in enumerate(top.tables(kind, required=True)):
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         label = f'{kind}[{index}] (id "{raw_id}")' if isinstance(raw_id, str) else f"{kind}[{index}]"
-        entry = _Entry(problems, label, raw)
+        entry = Entry(problems, label, raw)
         built = build(entry)
         entry.finish()
         if built is not None:
@@ -310,14 +156,14 @@ def _parse_all(
     return tuple(items)
 
 
-def _id(entry: _Entry) -> str:
+def _id(entry: Entry) -> str:
     value = entry.text("id")
     if value and not _ID_RE.match(value):
         entry.fail("id", f"{value!r} must be a lowercase slug (a-z, 0-9 and '-')")
     return value
 
 
-def _fact(entry: _Entry, *, topic_required: bool = False) -> Fact:
+def _fact(entry: Entry, *, topic_required: bool = False) -> Fact:
     fact = Fact(
         text=entry.text("text"),
         sources=entry.urls("sources"),
@@ -327,7 +173,7 @@ def _fact(entry: _Entry, *, topic_required: bool = False) -> Fact:
     return fact
 
 
-def _publication(entry: _Entry) -> Publication:
+def _publication(entry: Entry) -> Publication:
     pub = Publication(
         region=entry.text("region"),
         date=entry.date("date"),
@@ -340,9 +186,9 @@ def _publication(entry: _Entry) -> Publication:
     return pub
 
 
-def _work(entry: _Entry) -> Work:
+def _work(entry: Entry) -> Work:
     publications = tuple(
-        _publication(_Entry(entry.problems, f"{entry.label}: publications[{i}]", raw))
+        _publication(Entry(entry.problems, f"{entry.label}: publications[{i}]", raw))
         for i, raw in enumerate(entry.tables("publications", required=True))
     )
     if not publications and entry.ok:
@@ -365,7 +211,7 @@ def _work(entry: _Entry) -> Work:
     )
 
 
-def _episode(entry: _Entry) -> Episode:
+def _episode(entry: Entry) -> Episode:
     episode = Episode(
         number=entry.integer("number", minimum=1, what="an episode number") or 0,
         title=entry.optional_text("title"),
@@ -377,13 +223,13 @@ def _episode(entry: _Entry) -> Episode:
     return episode
 
 
-def _production(entry: _Entry) -> Production:
+def _production(entry: Entry) -> Production:
     kind = entry.choice("kind", PRODUCTION_KINDS)
     number = entry.integer("number", required=kind == "season", minimum=1, what="a season number")
     if kind == "film" and number is not None:
         entry.fail("number", "a film has no season number")
     episodes = tuple(
-        _episode(_Entry(entry.problems, f"{entry.label}: episodes[{i}]", raw))
+        _episode(Entry(entry.problems, f"{entry.label}: episodes[{i}]", raw))
         for i, raw in enumerate(entry.tables("episodes"))
     )
     numbers = [e.number for e in episodes]
@@ -416,7 +262,7 @@ def _production(entry: _Entry) -> Production:
         summary_sources=entry.urls("summary_sources"),
         content_notes=entry.texts("content_notes"),
         facts=tuple(
-            _fact(_Entry(entry.problems, f"{entry.label}: facts[{i}]", raw))
+            _fact(Entry(entry.problems, f"{entry.label}: facts[{i}]", raw))
             for i, raw in enumerate(entry.tables("facts"))
         ),
         spoiler_season=spoiler_season,
@@ -426,7 +272,7 @@ def _production(entry: _Entry) -> Production:
     )
 
 
-def _character(entry: _Entry) -> Character:
+def _character(entry: Entry) -> Character:
     actor = entry.text("actor", required=False, allow_empty=True)
     unverified = entry.texts("unverified")
     if not actor.strip() and not unverified and entry.ok:
@@ -458,7 +304,7 @@ def _character(entry: _Entry) -> Character:
     )
 
 
-def _event(entry: _Entry) -> ReleaseEvent:
+def _event(entry: Entry) -> ReleaseEvent:
     return ReleaseEvent(
         id=_id(entry),
         title=entry.text("title"),
@@ -473,7 +319,7 @@ def _event(entry: _Entry) -> ReleaseEvent:
 
 
 def _check_references(
-    problems: _Problems,
+    problems: Problems,
     works: tuple[Work, ...],
     productions: tuple[Production, ...],
     characters: tuple[Character, ...],
@@ -548,36 +394,3 @@ def _check_references(
             problems.add(
                 label("events", index, event.id), "related", f'no work or production has id "{event.related}"'
             )
-
-
-def unverified_facts(dataset: Dataset) -> list[str]:
-    """Every UNVERIFIED note in the dataset, labelled by the entry it belongs to."""
-    lines: list[str] = []
-
-    def add(label: str, notes: Iterable[str]) -> None:
-        lines.extend(f"{label}: {note}" for note in notes)
-
-    for work in dataset.works:
-        add(f"work {work.id}", work.unverified)
-        for pub in work.publications:
-            add(f"work {work.id} ({pub.region} publication)", pub.unverified)
-    for production in dataset.productions:
-        add(f"production {production.id}", production.unverified)
-        for episode in production.episodes:
-            add(f"production {production.id} episode {episode.number}", episode.unverified)
-    for character in dataset.characters:
-        add(f"character {character.id}", character.unverified)
-    for event in dataset.events:
-        add(f"event {event.id}", event.unverified)
-    return lines
-
-
-def counts(dataset: Dataset) -> dict[str, int]:
-    return {
-        "works": len(dataset.works),
-        "seasons": len(dataset.seasons),
-        "episodes": sum(len(p.episodes) for p in dataset.productions),
-        "films": sum(1 for p in dataset.productions if p.kind == "film"),
-        "characters": len(dataset.characters),
-        "events": len(dataset.events),
-    }

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.dates import PartialDate
-from bot.domain.source import DatasetError, counts, load_dataset, parse_dataset, unverified_facts
+from bot.domain.model import counts, unverified_facts
+from bot.domain.source import DatasetError, load_dataset, parse_dataset
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 ORIGIN = "data/heartstopper.toml"
