@@ -87,9 +87,9 @@ async def test_one_episode(emulator: DiscordEmulator, start_bot: StartBot, guild
     assert embed["description"] == "**Truth / Dare**"
     assert fields(embed)["Episode"] == "6 of 8"
 
-    untitled = await emulator.slash(guild, fan, "plot", season="1", episode=5)
-    [embed] = untitled.embeds
-    assert embed["description"].startswith("Title not confirmed")
+    season_1 = await emulator.slash(guild, fan, "plot", season="1", episode=5)
+    [embed] = season_1.embeds
+    assert embed["description"] == "**Friend**"
 
 
 async def test_unknown_episode_is_a_private_error_with_the_range(

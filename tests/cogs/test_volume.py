@@ -56,7 +56,7 @@ BOOKS = [
         "Heartstopper: Volume 6",
         "Graphic novel, volume 6",
         "Heartstopper Forever",
-        ["2 July 2026", "**US**: expected July 2026, no exact day announced · 📣 Announced"],
+        ["2 July 2026", "**US, Canada**: 7 July 2026 · ✅ Confirmed"],
     ),
     (
         "Nick and Charlie",
