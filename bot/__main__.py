@@ -8,12 +8,21 @@ import contextlib
 import logging
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.domain.source import DatasetError
 
 log = logging.getLogger("bot")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time such as 2027-02-01T00:00Z: {text!r}") from exc
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord and serve commands (the default)")
     check = sub.add_parser("check-data", help="validate a dataset source without a token")
     check.add_argument("path", nargs="?", type=Path, help="dataset file (default: the DATASET setting)")
+    check.add_argument(
+        "--now",
+        type=_instant,
+        help="judge lapsed claims as of this time (default: now), e.g. 2027-02-01T00:00Z",
+    )
     ask = sub.add_parser(
         "ask",
         help="print what the bot would answer to a command: no token, no server, no network",
@@ -66,6 +80,14 @@ async def _run(settings: Settings) -> None:
         if sys.platform != "win32":  # no add_signal_handler there; Ctrl+C still raises KeyboardInterrupt
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, running.cancel)
+            reloads: set[asyncio.Task[bool]] = set()
+
+            def reload() -> None:
+                task = asyncio.create_task(bot.reload_dataset(), name="fandex-reload")
+                reloads.add(task)
+                task.add_done_callback(reloads.discard)
+
+            loop.add_signal_handler(signal.SIGHUP, reload)
         with contextlib.suppress(asyncio.CancelledError):
             await running
         log.info("Stopped")
@@ -105,7 +127,8 @@ def run(settings: Settings) -> int:
     return 0
 
 
-def check_data(path: Path | None) -> int:
+def check_data(path: Path | None, now: datetime | None = None) -> int:
+    from bot.domain.claims import lapsed_claims
     from bot.domain.model import counts, unverified_facts
     from bot.domain.source import load_dataset
 
@@ -122,6 +145,10 @@ def check_data(path: Path | None) -> int:
     print(f"OK {target}: {dataset.title} (facts last verified {dataset.verified_on.isoformat()})")
     for kind, number in counts(dataset).items():
         print(f"  {kind}: {number}")
+    lapsed = lapsed_claims(dataset, now or datetime.now(UTC))
+    print(f"Claims whose window has passed, to update ({len(lapsed)}):")
+    for line in lapsed:
+        print(f"  - {line}")
     unverified = unverified_facts(dataset)
     print(f"Unverified facts ({len(unverified)}):")
     for line in unverified:
@@ -167,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check-data":
-            return check_data(args.path)
+            return check_data(args.path, args.now)
         if args.command == "ask":
             return ask(args)
         if args.command == "invite":

@@ -9,11 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.buttons import answer_view, send_embed
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Character
+from bot.domain.sources import pick_sources
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.render.cast import (
     autocomplete_choices,
@@ -56,13 +58,15 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         return (await self.bot.guild_settings.get(interaction.guild_id)).spoiler_limit
 
     def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
+        catalog = self.bot.catalog
         return self.embeds.get(
-            (character.id, limit),
+            (catalog, character.id, limit),
             lambda: character_embed(
                 character,
-                dataset=self.bot.dataset,
+                dataset=catalog.dataset,
                 other_roles=self.index.other_roles(character),
                 limit=limit,
+                sources=pick_sources(catalog.dataset, character.sources),
             ),
         )
 
@@ -72,7 +76,9 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         result = self.index.lookup(name)
         if isinstance(result, Found):
             limit = await self._spoiler_limit(interaction)
-            await interaction.response.send_message(embed=self._entry_embed(result.character, limit))
+            character = result.character
+            view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
+            await send_embed(interaction, self._entry_embed(character, limit), view)
         elif isinstance(result, Ambiguous):
             limit = await self._spoiler_limit(interaction)
 

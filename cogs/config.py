@@ -111,7 +111,7 @@ class Config(
             interaction.guild_id, spoiler_season=limit.season, spoiler_volume=limit.volume
         )
         text = spoiler_limit_set_text(
-            self.bot.dataset, limit, nothing_hidden=nothing_hidden(self.bot.dataset, limit)
+            self.bot.dataset, limit, nothing_hidden=nothing_hidden(self.bot.catalog.story_points, limit)
         )
         await interaction.response.send_message(text, ephemeral=True)
 

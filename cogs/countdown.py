@@ -22,6 +22,7 @@ from bot.domain.countdown import (
     CountdownEvent,
     autocomplete_events,
     find_event,
+    lapsed,
     merged_events,
     most_recent,
     next_upcoming,
@@ -88,7 +89,11 @@ class Countdown(commands.Cog):
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
                 embed = nothing_upcoming_embed(
-                    most_recent(events, now, zone), now, zone, server_zone=in_server
+                    most_recent(events, now, zone),
+                    now,
+                    zone,
+                    server_zone=in_server,
+                    overdue=lapsed(events, now, zone),
                 )
             else:
                 embed = countdown_embed(upcoming, now, zone, server_zone=in_server)

@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
 from bot.app.tree import safe_autocomplete
 from bot.domain.story import resolve_episode, resolve_production, suggest_productions
 from bot.render.common import choice_text
 from bot.render.memo import EmbedMemo
-from bot.render.story import episode_embed, production_embed, production_label
+from bot.render.story import Answer, Moment, episode_answer, production_answer, production_label
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -23,34 +24,39 @@ class Plot(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
         # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
-        self.embeds = EmbedMemo()
+        self.answers = EmbedMemo[Answer]()
 
     @app_commands.command(name="plot", description="What happens in a season or the film (spoiler-aware)")
     @app_commands.describe(
         season='A season (2, Season 2, s2), or the film by its title or as "film"',
         episode="Just this episode of the season",
+        details="Also list the episodes and the behind-the-scenes facts",
     )
     async def plot(
         self,
         interaction: discord.Interaction[FandexBot],
         season: str,
         episode: app_commands.Range[int, 1, 50] | None = None,
+        details: bool = False,
     ) -> None:
-        dataset = self.bot.dataset
-        production = resolve_production(self.bot.catalog, season)
+        catalog = self.bot.catalog
+        dataset = catalog.dataset
+        production = resolve_production(catalog, season)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        moment = Moment(self.bot.clock.now().date(), dataset.verified_on)
         if episode is None:
-            embed = self.embeds.get(
-                (production.id, None, limit), lambda: production_embed(dataset, production, limit)
+            answer = self.answers.get(
+                (catalog, production.id, None, limit, moment, details is True),
+                lambda: production_answer(dataset, production, limit, moment, details=details is True),
             )
         else:
             # Discord enforces the range, but a hostile client can send any value: the core checks it.
             chosen = resolve_episode(production, episode)
-            embed = self.embeds.get(
-                (production.id, chosen.number, limit),
-                lambda: episode_embed(dataset, production, chosen, limit),
+            answer = self.answers.get(
+                (catalog, production.id, chosen.number, limit, moment, False),
+                lambda: episode_answer(dataset, production, chosen, limit, moment),
             )
-        await interaction.response.send_message(embed=embed)
+        await send_answer(interaction, answer, "production", production.id)
 
     @plot.autocomplete("season")
     @safe_autocomplete

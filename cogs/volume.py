@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
 from bot.app.tree import safe_autocomplete
 from bot.domain.story import resolve_work, suggest_works
 from bot.render.common import choice_text
 from bot.render.memo import EmbedMemo
-from bot.render.story import work_embed, work_label
+from bot.render.story import Answer, Moment, work_answer, work_label
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -22,18 +23,22 @@ if TYPE_CHECKING:
 class Volume(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
-        # The answer is a pure function of (book, spoiler limit) for the bot's one dataset.
-        self.embeds = EmbedMemo()
+        # The answer is a pure function of (catalog, book, spoiler limit, day).
+        self.answers = EmbedMemo[Answer]()
 
     @app_commands.command(
         name="volume", description="A book of the series: dates, adaptation and story (spoiler-aware)"
     )
     @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title")
     async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:
-        work = resolve_work(self.bot.catalog, book)
+        catalog = self.bot.catalog
+        work = resolve_work(catalog, book)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
-        embed = self.embeds.get((work.id, limit), lambda: work_embed(self.bot.dataset, work, limit))
-        await interaction.response.send_message(embed=embed)
+        moment = Moment(self.bot.clock.now().date(), catalog.dataset.verified_on)
+        answer = self.answers.get(
+            (catalog, work.id, limit, moment), lambda: work_answer(catalog.dataset, work, limit, moment)
+        )
+        await send_answer(interaction, answer, "work", work.id)
 
     @volume.autocomplete("book")
     @safe_autocomplete

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -19,6 +20,7 @@ from bot.config import Settings
 from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
+from bot.domain.source import DatasetError, load_dataset
 from bot.storage.database import open_database, transaction
 from bot.storage.dataset_store import install_dataset
 from bot.storage.guild_settings import GuildSettingsRepository
@@ -55,7 +57,6 @@ def bot_intents() -> discord.Intents:
 
 class FandexBot(commands.Bot):
     db: aiosqlite.Connection
-    dataset: Dataset
     catalog: Catalog
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
@@ -90,8 +91,8 @@ class FandexBot(commands.Bot):
         setup_hook runs it before syncing; the offline preview (`python -m bot ask`) runs it alone.
         """
         self.db = await open_database(self.settings.database_path)
-        self.dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)
-        self.catalog = Catalog.build(self.dataset)
+        dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)
+        self.catalog = Catalog.build(dataset)
         log.info(
             "Dataset %r ready (%s)", self.dataset.title, "rebuilt" if self.dataset_rebuilt else "unchanged"
         )
@@ -99,6 +100,29 @@ class FandexBot(commands.Bot):
         self.server_events = ServerEventRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset behind the catalog: one attribute, so a reload swaps both at once."""
+        return self.catalog.dataset
+
+    async def reload_dataset(self) -> bool:
+        """Re-read the dataset source (on SIGHUP) without a restart.
+
+        A valid file replaces the catalog in one assignment, so a request sees the old one or the new one,
+        never a mix; an invalid one is refused with the same report as `check-data`, and the old one stays.
+        Parsing runs in a thread so interactions keep being answered meanwhile.
+        """
+        path = self.settings.dataset_path
+        try:
+            dataset = await asyncio.to_thread(load_dataset, path)
+            catalog = await asyncio.to_thread(Catalog.build, dataset)
+        except DatasetError as exc:
+            log.error("Dataset reload refused, keeping the one loaded (%s):\n%s", self.dataset.title, exc)
+            return False
+        self.catalog = catalog
+        log.info("Dataset %r reloaded from %s", dataset.title, path)
+        return True
 
     async def close(self) -> None:
         try:

@@ -13,7 +13,8 @@ from types import MappingProxyType
 
 from bot.domain.cast import CastIndex
 from bot.domain.countdown import CountdownEvent, build_dataset_events
-from bot.domain.model import Character, Dataset, Production, ReleaseEvent, Work
+from bot.domain.model import Character, Dataset, Production, ReleaseEvent, StoryPoint, Work
+from bot.domain.spoilers import story_points
 from bot.domain.story import production_index, productions_in_order, work_index
 
 
@@ -29,6 +30,7 @@ class Catalog:
     work_names: Mapping[str, Work]
     cast: CastIndex
     events: tuple[CountdownEvent, ...]  # the dataset's events as /countdown shows them
+    story_points: frozenset[StoryPoint]  # every point some text reveals (what a limit could hide)
 
     @classmethod
     def build(cls, dataset: Dataset) -> Catalog:
@@ -44,4 +46,5 @@ class Catalog:
             work_names=MappingProxyType(work_index(dataset.works)),
             cast=CastIndex.from_dataset(dataset),
             events=build_dataset_events(dataset),
+            story_points=story_points(dataset),
         )

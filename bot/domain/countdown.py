@@ -65,6 +65,7 @@ class CountdownEvent:
     note: str = ""
     sources: tuple[str, ...] = ()
     created_at: datetime | None = None  # when a server's own event was added
+    verified_on: date | None = None  # a dataset event: the day its facts were last checked
 
     @property
     def is_server_event(self) -> bool:
@@ -89,6 +90,7 @@ def build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
             status=event.status,
             note=event.note,
             sources=event.sources,
+            verified_on=dataset.verified_on,
         )
         for event in dataset.events
     )
@@ -166,7 +168,14 @@ def next_upcoming(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInf
 
 
 def most_recent(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> CountdownEvent | None:
-    return next((e for e in timeline(events, now, zone).past if not e.is_rumour), None)
+    """The latest release that happened: confirmed, or a server's own event. An announced date whose
+    window has passed is no evidence of a release, so it is never "the most recent"."""
+    return next((e for e in timeline(events, now, zone).past if e.status in (None, "confirmed")), None)
+
+
+def lapsed(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> list[CountdownEvent]:
+    """Announced dates whose whole window has passed with no later news in the dataset."""
+    return [e for e in timeline(events, now, zone).past if e.status == "announced"]
 
 
 def autocomplete_events(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
+from urllib.parse import urlsplit
 
 from bot.domain.dates import PartialDate, Status
 
@@ -25,12 +27,71 @@ EVENT_KINDS: tuple[str, ...] = ("book", "season", "film", "news")
 
 FILM_SPOILER_SEASON = 4
 
+SourceKind = Literal["official", "press", "fan", "weak"]
+# Best first: an answer links the first few kinds in this order and never links a weak page.
+SOURCE_KINDS: tuple[SourceKind, ...] = ("official", "press", "fan", "weak")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPoint:
+    """How far into the story a text reaches: a season (the film counts as 4) and/or a volume.
+
+    A fan who has not watched that season or read that volume would be spoiled by the text. Written in
+    the source as "none", "S2", "film", "V4" or "S3 V5".
+    """
+
+    season: int | None = None
+    volume: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> StoryPoint:
+        season: int | None = None
+        volume: int | None = None
+        words = text.split()
+        if words == ["none"]:
+            return cls()
+        for word in words:
+            if word == "film" and season is None:
+                season = FILM_SPOILER_SEASON
+            elif word[:1] == "S" and word[1:].isdigit() and season is None and volume is None:
+                season = int(word[1:])
+            elif word[:1] == "V" and word[1:].isdigit() and volume is None:
+                volume = int(word[1:])
+            else:
+                raise ValueError(
+                    f'{text!r} is not a story point: write "none", a season ("S1".."S3", "film") and/or '
+                    'a volume ("V1".."V6"), season first, e.g. "S1 V2"'
+                )
+        if not words or (season is not None and season < 1) or (volume is not None and volume < 1):
+            raise ValueError(f"{text!r} is not a story point")
+        return cls(season, volume)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.season is not None:
+            parts.append("film" if self.season == FILM_SPOILER_SEASON else f"S{self.season}")
+        if self.volume is not None:
+            parts.append(f"V{self.volume}")
+        return " ".join(parts) or "none"
+
+
+NO_STORY = StoryPoint()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryText:
+    """A piece of fan-facing story text and the story point it reveals."""
+
+    text: str
+    reveals: StoryPoint = NO_STORY
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
     text: str
     sources: tuple[str, ...]
     topic: str = ""
+    reveals: StoryPoint = NO_STORY
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +112,15 @@ class Work:
     number: int | None
     aliases: tuple[str, ...]
     publications: tuple[Publication, ...]
-    summary: str
+    summary: StoryText
     summary_sources: tuple[str, ...]
     content_notes: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[StoryText, ...]
     adapted_in: tuple[str, ...]
     spoiler_volume: int
     unverified: tuple[str, ...]
     sources: tuple[str, ...]
+    editor_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +128,7 @@ class Episode:
     number: int
     title: str | None
     unverified: tuple[str, ...] = ()
+    reveals: StoryPoint = NO_STORY  # an episode title is story text
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +147,17 @@ class Production:
     episodes: tuple[Episode, ...]
     episodes_sources: tuple[str, ...]
     adapts: tuple[str, ...]
-    adapts_note: str
+    adapts_note: StoryText | None
     adapts_sources: tuple[str, ...]
-    summary: str
+    summary: StoryText
     summary_sources: tuple[str, ...]
     content_notes: tuple[str, ...]
     facts: tuple[Fact, ...]
     spoiler_season: int
     unverified: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[StoryText, ...]
     sources: tuple[str, ...]
+    editor_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +166,14 @@ class Character:
     name: str
     actor: str  # "" when no source names the actor
     aliases: tuple[str, ...]
-    role: str
+    role: StoryText
     group: str
     seasons: tuple[int, ...]
     film: str | None  # "confirmed" | "unverified" | None (not known to appear)
-    role_spoiler_season: int | None
     unverified: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[StoryText, ...]
     sources: tuple[str, ...]
+    editor_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +187,7 @@ class ReleaseEvent:
     note: str
     unverified: tuple[str, ...]
     sources: tuple[str, ...]
+    editor_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +203,12 @@ class Dataset:
     characters: tuple[Character, ...]
     events: tuple[ReleaseEvent, ...]
     content_hash: str
-    reliability_notes: tuple[str, ...] = field(default=())
+    editor_notes: tuple[str, ...] = field(default=())  # for maintainers only: never shown to fans
+    source_kinds: Mapping[str, SourceKind] = field(default_factory=dict)
+
+    def source_kind(self, url: str) -> SourceKind:
+        """The kind of a source URL: its host (without "www."), then each parent domain; unknown is weak."""
+        return source_kind(self.source_kinds, url) or "weak"
 
     def work(self, id: str) -> Work | None:
         return next((w for w in self.works if w.id == id), None)
@@ -159,6 +229,22 @@ class Dataset:
     @property
     def film(self) -> Production | None:
         return next((p for p in self.productions if p.kind == "film"), None)
+
+
+def source_host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def source_kind(
+    kinds: Mapping[str, SourceKind], url: str, default: SourceKind | None = "weak"
+) -> SourceKind | None:
+    host = source_host(url)
+    while host:
+        if host in kinds:
+            return kinds[host]
+        host = host.partition(".")[2]
+    return default
 
 
 # Reports used by `check-data`

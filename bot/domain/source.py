@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar, cast
@@ -17,6 +17,7 @@ from bot.domain.model import (
     EVENT_KINDS,
     FILM_STATUSES,
     PRODUCTION_KINDS,
+    SOURCE_KINDS,
     WORK_KINDS,
     Character,
     Dataset,
@@ -25,7 +26,12 @@ from bot.domain.model import (
     Production,
     Publication,
     ReleaseEvent,
+    SourceKind,
+    StoryPoint,
+    StoryText,
     Work,
+    source_host,
+    source_kind,
 )
 from bot.domain.source_fields import MISSING, Entry, Problems
 
@@ -89,10 +95,11 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
     title = head.text("title")
     description = head.text("description")
     knowledge_note = head.text("knowledge_note")
-    reliability_notes = head.texts("reliability_notes")
+    editor_notes = head.texts("editor_notes")
     verified_on = _verified_on(head)
     head.finish()
 
+    source_kinds = _source_kinds(top)
     series_facts = tuple(
         _fact(Entry(problems, f"series_facts[{i}]", item), topic_required=True)
         for i, item in enumerate(top.tables("series_facts", required=True))
@@ -104,6 +111,8 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
     top.finish()
 
     _check_references(problems, works, productions, characters, events)
+    _check_story_points(problems, works, productions, characters, series_facts)
+    _check_source_kinds(problems, raw, source_kinds)
     if problems.lines:
         log.debug("Dataset %s has %d problems", origin, len(problems.lines))
         raise DatasetError(problems.lines)
@@ -119,7 +128,8 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
         characters=characters,
         events=events,
         content_hash=source_hash(data),
-        reliability_notes=reliability_notes,
+        editor_notes=editor_notes,
+        source_kinds=source_kinds,
     )
 
 
@@ -168,6 +178,7 @@ def _fact(entry: Entry, *, topic_required: bool = False) -> Fact:
         text=entry.text("text"),
         sources=entry.urls("sources"),
         topic=entry.text("topic", required=topic_required),
+        reveals=entry.point("reveals"),
     )
     entry.finish()
     return fact
@@ -200,14 +211,15 @@ def _work(entry: Entry) -> Work:
         number=entry.integer("number", required=False, minimum=1, what="a volume number"),
         aliases=entry.texts("aliases"),
         publications=publications,
-        summary=entry.text("summary"),
+        summary=_required_story(entry, "summary"),
         summary_sources=entry.urls("summary_sources"),
         content_notes=entry.texts("content_notes"),
-        notes=entry.texts("notes"),
+        notes=entry.stories("notes"),
         adapted_in=entry.texts("adapted_in"),
         spoiler_volume=entry.integer("spoiler_volume", minimum=1, what="a volume number") or 0,
         unverified=entry.texts("unverified"),
         sources=entry.urls("sources"),
+        editor_notes=entry.texts("editor_notes"),
     )
 
 
@@ -216,6 +228,7 @@ def _episode(entry: Entry) -> Episode:
         number=entry.integer("number", minimum=1, what="an episode number") or 0,
         title=entry.optional_text("title"),
         unverified=entry.texts("unverified"),
+        reveals=entry.point("reveals"),
     )
     if episode.title is None and not episode.unverified and entry.ok:
         entry.fail("unverified", "an episode without a title needs an unverified note saying why")
@@ -256,9 +269,9 @@ def _production(entry: Entry) -> Production:
         episodes=episodes,
         episodes_sources=entry.urls("episodes_sources", required=bool(episodes)),
         adapts=entry.texts("adapts", required=True),
-        adapts_note=entry.text("adapts_note", required=False),
+        adapts_note=entry.story("adapts_note", required=False),
         adapts_sources=entry.urls("adapts_sources"),
-        summary=entry.text("summary"),
+        summary=_required_story(entry, "summary"),
         summary_sources=entry.urls("summary_sources"),
         content_notes=entry.texts("content_notes"),
         facts=tuple(
@@ -267,8 +280,9 @@ def _production(entry: Entry) -> Production:
         ),
         spoiler_season=spoiler_season,
         unverified=entry.texts("unverified"),
-        notes=entry.texts("notes"),
+        notes=entry.stories("notes"),
         sources=entry.urls("sources"),
+        editor_notes=entry.texts("editor_notes"),
     )
 
 
@@ -291,16 +305,14 @@ def _character(entry: Entry) -> Character:
         name=entry.text("name"),
         actor=actor,
         aliases=entry.texts("aliases"),
-        role=entry.text("role"),
+        role=_required_story(entry, "role"),
         group=group or "",
         seasons=seasons,
         film=entry.choice("film", FILM_STATUSES, required=False),
-        role_spoiler_season=entry.integer(
-            "role_spoiler_season", required=False, minimum=1, what="a season number"
-        ),
         unverified=unverified,
-        notes=entry.texts("notes"),
+        notes=entry.stories("notes"),
         sources=entry.urls("sources"),
+        editor_notes=entry.texts("editor_notes"),
     )
 
 
@@ -315,7 +327,79 @@ def _event(entry: Entry) -> ReleaseEvent:
         note=entry.text("note", required=False),
         unverified=entry.texts("unverified"),
         sources=entry.urls("sources"),
+        editor_notes=entry.texts("editor_notes"),
     )
+
+
+def _required_story(entry: Entry, name: str) -> StoryText:
+    return entry.story(name) or StoryText("")
+
+
+def _source_kinds(top: Entry) -> dict[str, SourceKind]:
+    raw = top._get("source_kinds", True)
+    table = Entry(top.problems, "[source_kinds]", {} if raw is MISSING else raw)
+    kinds = {host: cast(SourceKind, table.choice(host, SOURCE_KINDS)) for host in list(table.raw)}
+    table.finish()
+    return {host: kind for host, kind in kinds.items() if kind is not None}
+
+
+def _urls(value: object) -> Iterator[str]:
+    """Every source URL anywhere in the raw TOML (any field named sources or *_sources)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" or key.endswith("_sources"):
+                yield from (url for url in (item if isinstance(item, list) else []) if isinstance(url, str))
+            else:
+                yield from _urls(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _urls(item)
+
+
+def _check_source_kinds(problems: Problems, raw: object, kinds: dict[str, SourceKind]) -> None:
+    """Every source must have a kind, so an answer knows which to link and which never to."""
+    unknown = sorted(
+        {source_host(url) for url in _urls(raw) if source_kind(kinds, url, default=None) is None}
+    )
+    for host in unknown:
+        problems.add(
+            "[source_kinds]", host, "no kind for this source's host: add it as official, press, fan or weak"
+        )
+
+
+def _check_story_points(
+    problems: Problems,
+    works: tuple[Work, ...],
+    productions: tuple[Production, ...],
+    characters: tuple[Character, ...],
+    series_facts: tuple[Fact, ...],
+) -> None:
+    """A story point must name a season or volume the dataset has."""
+    top_season = max((p.spoiler_season for p in productions), default=0)
+    top_volume = max((w.spoiler_volume for w in works), default=0)
+
+    def check(label: str, point: StoryPoint) -> None:
+        if point.season is not None and point.season > top_season:
+            problems.add(label, "reveals", f"season {point.season} is beyond the last one ({top_season})")
+        if point.volume is not None and point.volume > top_volume:
+            problems.add(label, "reveals", f"volume {point.volume} is beyond the last one ({top_volume})")
+
+    for work in works:
+        for text in (work.summary, *work.notes):
+            check(f'works (id "{work.id}")', text.reveals)
+    for production in productions:
+        texts = [production.summary, *production.notes, *(f for f in [production.adapts_note] if f)]
+        for text in texts:
+            check(f'productions (id "{production.id}")', text.reveals)
+        for fact in production.facts:
+            check(f'productions (id "{production.id}"): facts', fact.reveals)
+        for episode in production.episodes:
+            check(f'productions (id "{production.id}"): episode {episode.number}', episode.reveals)
+    for character in characters:
+        for text in (character.role, *character.notes):
+            check(f'characters (id "{character.id}")', text.reveals)
+    for fact in series_facts:
+        check("series_facts", fact.reveals)
 
 
 def _check_references(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from bot.domain.dates import PartialDate
+from bot.domain.model import NO_STORY, StoryPoint, StoryText
 
 MISSING = object()
 
@@ -143,6 +144,37 @@ class Entry:
             self.fail(name, f"expected an array of tables ([[...]]), got {_type_name(value)}")
             return []
         return value
+
+    def point(self, name: str, *, required: bool = True) -> StoryPoint:
+        """A story point ("none", "S2", "film", "V4", "S3 V5"): how far into the story a text reaches."""
+        value = self._get(name, required)
+        if value is MISSING:
+            return NO_STORY
+        if not isinstance(value, str):
+            self.fail(name, f'expected a story point such as "S1 V2", got {_type_name(value)}')
+            return NO_STORY
+        try:
+            return StoryPoint.parse(value)
+        except ValueError as exc:
+            self.fail(name, str(exc))
+            return NO_STORY
+
+    def story(self, name: str, *, required: bool = True) -> StoryText | None:
+        """Fan-facing story text `name` and the point it reveals, stated beside it as `name_reveals`."""
+        text = self.text(name, required=required)
+        if not text and not required and name not in self.raw:
+            return None
+        return StoryText(text, self.point(f"{name}_reveals"))
+
+    def stories(self, name: str) -> tuple[StoryText, ...]:
+        """A list of `{ text = "...", reveals = "..." }` tables: each text states its own story point."""
+        found: list[StoryText] = []
+        for index, raw in enumerate(self.tables(name)):
+            item = Entry(self.problems, f"{self.label}: {name}[{index}]", raw)
+            text = item.text("text")
+            found.append(StoryText(text, item.point("reveals")))
+            item.finish()
+        return tuple(found)
 
     def finish(self) -> None:
         for key in self.raw:

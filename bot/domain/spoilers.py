@@ -1,12 +1,23 @@
-"""The spoiler policy: how far a server has caught up, and what that hides."""
+"""The spoiler policy: how far a server has caught up, and exactly what that hides.
+
+Every piece of story text in the dataset states the story point it reveals (a season and/or a volume,
+validated by `check-data`). A text is hidden when, and only when, its point lies beyond the limit on
+either axis. Names (of books, seasons, the film and the cast), dates and content notes are never story
+text: they always show. What moderators are told is built from `HIDDEN_KINDS` and `ALWAYS_SHOWN`, the
+same lists the renderers are tested against, so the promise and the behaviour cannot drift.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.domain.errors import InvalidOptionError
-from bot.domain.model import Dataset, Production, Work
-from bot.domain.story import adapted_works, adapting_productions, productions_in_order
+from bot.domain.model import Dataset, Production, StoryPoint, StoryText
+from bot.domain.story import productions_in_order
+
+# What goes behind spoiler tags beyond the limit, and what never does (said once, shown to moderators).
+HIDDEN_KINDS = ("summaries", "episode titles", "role lines", "notes and facts", "adaptation notes")
+ALWAYS_SHOWN = ("titles of books, seasons and the film", "cast names", "dates", "content notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +37,13 @@ class SpoilerLimit:
 
     def hides_volume(self, volume: int | None) -> bool:
         return self.volume is not None and volume is not None and volume > self.volume
+
+    def hides(self, point: StoryPoint) -> bool:
+        """Whether text revealing `point` goes behind a spoiler tag under this limit."""
+        return self.hides_season(point.season) or self.hides_volume(point.volume)
+
+    def hides_text(self, text: StoryText) -> bool:
+        return self.hides(text.reveals)
 
 
 NO_LIMIT = SpoilerLimit()
@@ -67,39 +85,6 @@ def _whole_number_between(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def production_hidden(limit: SpoilerLimit, production: Production) -> bool:
-    """Whether the season's/film's story content (summary, content notes, episode titles, notes) is hidden."""
-    return limit.hides_season(production.spoiler_season)
-
-
-def work_hidden(limit: SpoilerLimit, work: Work) -> bool:
-    return limit.hides_volume(work.spoiler_volume)
-
-
-def adaptation_note_hidden(limit: SpoilerLimit, dataset: Dataset, production: Production) -> bool:
-    """Whether a production's adaptation note must be hidden.
-
-    Which books a season adapts is shown plainly: it is a list of titles, and titles are never
-    hidden. The note is free text comparing the season with the books and with what came later
-    (Season 2's says what from Volume 4 went into Season 3), so it stays hidden until the server
-    has caught up with this production, the next one, and every book it adapts.
-    """
-    following = production_at_level(dataset, production.spoiler_season + 1)
-    return (
-        production_hidden(limit, production)
-        or (following is not None and production_hidden(limit, following))
-        or any(work_hidden(limit, work) for work in adapted_works(dataset, production))
-    )
-
-
-def work_notes_hidden(limit: SpoilerLimit, dataset: Dataset, work: Work) -> bool:
-    """A work's notes can mention its adaptation (This Winter's names a Season 3 episode), so they
-    are hidden when the work or any production adapting it is."""
-    return work_hidden(limit, work) or any(
-        production_hidden(limit, production) for production in adapting_productions(dataset, work)
-    )
-
-
 def caught_up_text(dataset: Dataset, limit: SpoilerLimit) -> str:
     """ "caught up to Season 2 and Volume 3" in the dataset's own names."""
     parts: list[str] = []
@@ -114,7 +99,26 @@ def caught_up_text(dataset: Dataset, limit: SpoilerLimit) -> str:
     return "caught up to " + " and ".join(parts) if parts else "no limit"
 
 
-def nothing_hidden(dataset: Dataset, limit: SpoilerLimit) -> bool:
-    return not any(production_hidden(limit, p) for p in dataset.productions) and not any(
-        work_hidden(limit, w) for w in dataset.works
-    )
+def story_points(dataset: Dataset) -> frozenset[StoryPoint]:
+    """Every story point any text in the dataset reveals."""
+    points: set[StoryPoint] = set()
+    for work in dataset.works:
+        points.update(t.reveals for t in (work.summary, *work.notes))
+    for production in dataset.productions:
+        texts = [
+            production.summary,
+            *production.notes,
+            *([production.adapts_note] if production.adapts_note else []),
+        ]
+        points.update(t.reveals for t in texts)
+        points.update(f.reveals for f in production.facts)
+        points.update(e.reveals for e in production.episodes)
+    for character in dataset.characters:
+        points.update(t.reveals for t in (character.role, *character.notes))
+    points.update(f.reveals for f in dataset.series_facts)
+    return frozenset(points)
+
+
+def nothing_hidden(points: frozenset[StoryPoint], limit: SpoilerLimit) -> bool:
+    """Whether this limit hides no text at all (the server has caught up with everything)."""
+    return not any(limit.hides(point) for point in points)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import discord
 from discord import app_commands
 
-from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
-from bot.domain.spoilers import SpoilerLimit
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, StoryText
+from bot.domain.sources import SourcePick
+from bot.domain.spoilers import SpoilerLimit, caught_up_text
 from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
@@ -19,7 +20,8 @@ from bot.render.common import (
     FIELD_VALUE_LIMIT,
     choice_text,
     fit_embed,
-    source_links,
+    join_lines,
+    sources_text,
     spoiler,
 )
 
@@ -49,11 +51,11 @@ def _plain(text: str, limit: int = FIELD_VALUE_LIMIT) -> str:
     return discord.utils.escape_markdown(text)
 
 
-def _role_line(character: Character, hidden: bool) -> str:
-    if not hidden:
-        return _plain(character.role)
+def _story_line(text: StoryText, limit: SpoilerLimit, room: int = FIELD_VALUE_LIMIT) -> str:
+    if not limit.hides_text(text):
+        return _plain(text.text, room)
     # spoiler() escapes pipes itself; leaving escape_markdown's would print stray backslashes.
-    return spoiler(_plain(character.role).replace("\\|", "|"))
+    return spoiler(_plain(text.text, room - 8).replace("\\|", "|"))
 
 
 def group_label(group: str) -> str:
@@ -125,12 +127,13 @@ def character_embed(
     dataset: Dataset,
     other_roles: Sequence[Character] = (),
     limit: SpoilerLimit,
+    sources: SourcePick,
 ) -> discord.Embed:
     """One cast member: role, actor, appearances, other roles, what is unverified, and the sources."""
-    hidden = limit.hides_season(character.role_spoiler_season)
+    hidden = limit.hides_text(character.role)
     embed = discord.Embed(
         title=_plain(character.name, 200),
-        description=_role_line(character, hidden),
+        description=_story_line(character.role, limit),
         colour=BRAND_COLOUR,
     )
     embed.add_field(name="Played by", value=_plain(actor_text(character)), inline=True)
@@ -142,12 +145,13 @@ def character_embed(
     if character.unverified:
         embed.add_field(name="Unverified", value=_bullet_list(character.unverified), inline=False)
     if character.notes:
-        embed.add_field(name="Notes", value=_bullet_list(character.notes), inline=False)
-    embed.add_field(name="Sources", value=source_links(character.sources), inline=False)
-    if hidden:
+        notes = [f"• {_story_line(note, limit, 300)}" for note in character.notes]
+        embed.add_field(name="Notes", value=join_lines(notes), inline=False)
+    embed.add_field(name="Sources", value=sources_text(sources), inline=False)
+    if hidden or any(limit.hides_text(note) for note in character.notes):
         embed.set_footer(
-            text=f"The role is behind a spoiler tag: it gives away Season {character.role_spoiler_season}, "
-            f"and this server has seen up to Season {limit.season}."
+            text=f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)}): "
+            "later story content is hidden, click it to reveal."
         )
     return fit_embed(embed)
 

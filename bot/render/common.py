@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.domain.sources import SourcePick
 from bot.domain.text import clean_user_text, truncate
 
 BRAND_COLOUR = discord.Colour(0xE8799E)  # Heartstopper pink
@@ -140,3 +141,29 @@ def choice_text(text: str) -> str:
     """An autocomplete choice name/value: 1-100 characters, no control characters."""
     cleaned = truncate(clean_user_text(text), CHOICE_TEXT_LIMIT)
     return cleaned or "?"
+
+
+def join_lines(lines: Iterable[str], limit: int = FIELD_VALUE_LIMIT) -> str:
+    """Whole lines only, as many as fit; the rest are counted, never cut mid-markup."""
+    lines = list(lines)
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        remaining = len(lines) - index
+        suffix = f"\n…and {remaining - 1} more" if remaining > 1 else ""
+        if used + len(line) + 1 + len(suffix) > limit:
+            kept.append(f"…and {remaining} more")
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def sources_text(pick: SourcePick) -> str:
+    """At most three links, best first; a weak page is never linked, only counted."""
+    text = source_links(pick.shown)
+    if pick.more:
+        text += f" · +{len(pick.more)} more (All sources)"
+    if pick.unreliable and not pick.shown:
+        text = "Only unreliable pages report this, so none is linked."
+    return text

@@ -75,17 +75,37 @@ def _ago_in_months(event: CountdownEvent, now: datetime, zone: ZoneInfo) -> str:
     return f"about {_plural(months // 12, 'year')} ago"
 
 
+def _as_of(event: CountdownEvent, now: datetime) -> str:
+    """ " (as of 3 July 2026)" on an unconfirmed claim once the dataset's facts are older than today."""
+    if event.status in (None, "confirmed") or event.verified_on is None:
+        return ""
+    if now.date() <= event.verified_on:
+        return ""
+    return f" (as of {long_date(event.verified_on)})"
+
+
 def when_lines(
     event: CountdownEvent, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
 ) -> list[str]:
-    """The date, and how long to go or how long ago, to the precision the source gives."""
+    """The date, and how long to go or how long ago, to the precision the source gives.
+
+    An unconfirmed date is dated "as of" the day the facts were checked; one whose window is over is
+    told as "was expected", never as a release that happened.
+    """
     bounds = period(event.date, zone)
+    as_of = _as_of(event, now)
     if bounds is None:
-        return ["📅 No date known yet."]
+        return [f"📅 No date known yet{as_of}."]
+    if event.status in ("announced", "rumoured") and bounds[1] <= now and event.verified_on is not None:
+        verb = "Was rumoured for" if event.is_rumour else "Was expected"
+        return [
+            f"📅 {verb} **{event.date.human()}**; this dataset has no later news "
+            f"(facts verified {long_date(event.verified_on)})."
+        ]
     precision = event.date.precision
     if precision == "time":
         moment = bounds[0]
-        lines = [f"📅 **{timestamp(moment, 'F')}** ({timestamp(moment, 'R')})"]
+        lines = [f"📅 **{timestamp(moment, 'F')}** ({timestamp(moment, 'R')}){as_of}"]
         if moment > now:
             lines.append(f"⏳ {duration_text(moment - now)} to go")
         return lines
@@ -97,7 +117,7 @@ def when_lines(
         label = f"📅 **{day:%A %-d %B %Y}**"
         note = zone_note(zone, server=server_zone)
         if days > 0:
-            return [label, f"⏳ {_plural(days, 'day')} to go ({note})"]
+            return [label + as_of, f"⏳ {_plural(days, 'day')} to go ({note})"]
         if days == 0:
             return [label, f"🎉 That's today ({note})"]
         ago = "yesterday" if days == -1 else f"{-days} days ago"
@@ -106,7 +126,7 @@ def when_lines(
     label = _period_label(event)
     if now < bounds[1]:
         verb = "Rumoured for" if event.is_rumour else "Expected"
-        return [f"📅 {verb} **{label}**; no exact date announced yet."]
+        return [f"📅 {verb} **{label}**; no exact date announced yet{as_of}."]
     return [f"📅 **{label}** (no exact date known), {_ago_in_months(event, now, zone)}."]
 
 
@@ -149,9 +169,16 @@ def countdown_embed(
 
 
 def nothing_upcoming_embed(
-    recent: CountdownEvent | None, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+    recent: CountdownEvent | None,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    server_zone: bool = True,
+    overdue: Sequence[CountdownEvent] = (),
 ) -> discord.Embed:
     lines = ["No upcoming release is known yet."]
+    for event in overdue[:3]:
+        lines += ["", f"**{event.safe_title}**:", *when_lines(event, now, zone, server_zone=server_zone)]
     if recent is not None:
         lines += ["", f"The most recent was **{recent.safe_title}**:"]
         lines += [*_status_banner(recent), *when_lines(recent, now, zone, server_zone=server_zone)]

@@ -11,14 +11,16 @@ The cached embeds are shared between requests, so they are frozen: any attempt t
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import discord
 
 # Keys are (entry, episode, spoiler limit): a few hundred on the shipped dataset. The bound only
 # matters for a large cast (10,000 characters × limits); past it, the oldest entries are dropped.
 DEFAULT_MAX_ENTRIES = 4096
+T = TypeVar("T")
 
 
 _MUTATORS = (
@@ -69,20 +71,32 @@ for _name in _MUTATORS:
     setattr(FrozenEmbed, _name, _refuse(_name))
 
 
-class EmbedMemo:
+def freeze(value: T) -> T:
+    """The value with every embed in it frozen: an embed itself, or a dataclass holding one as `embed`."""
+    if isinstance(value, discord.Embed):
+        return cast(T, FrozenEmbed.freeze(value))
+    embed = getattr(value, "embed", None)
+    if isinstance(embed, discord.Embed) and dataclasses.is_dataclass(value):
+        return cast(T, dataclasses.replace(cast(Any, value), embed=FrozenEmbed.freeze(embed)))
+    return value
+
+
+class EmbedMemo(Generic[T]):
+    """Answers keyed explicitly by everything they depend on; each built once, then shared frozen."""
+
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self._max_entries = max_entries
-        self._embeds: dict[Hashable, FrozenEmbed] = {}
+        self._embeds: dict[Hashable, T] = {}
 
-    def get(self, key: Hashable, build: Callable[[], discord.Embed]) -> discord.Embed:
-        """The embed for `key`, built by `build()` the first time it is asked for."""
-        embed = self._embeds.get(key)
-        if embed is None:
-            embed = FrozenEmbed.freeze(build())
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The value for `key`, built by `build()` the first time it is asked for."""
+        value = self._embeds.get(key)
+        if value is None:
+            value = freeze(build())
             if len(self._embeds) >= self._max_entries:
                 del self._embeds[next(iter(self._embeds))]  # the oldest: dicts keep insertion order
-            self._embeds[key] = embed
-        return embed
+            self._embeds[key] = value
+        return value
 
     def __len__(self) -> int:
         return len(self._embeds)

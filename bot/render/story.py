@@ -8,20 +8,16 @@ cut to size *before* it is wrapped, so a limit can never cut off a closing `||` 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 
 import discord
 
-from bot.domain.dates import PartialDate
-from bot.domain.model import Dataset, Episode, Production, Publication, Work
-from bot.domain.spoilers import (
-    SpoilerLimit,
-    adaptation_note_hidden,
-    caught_up_text,
-    production_at_level,
-    production_hidden,
-    work_hidden,
-    work_notes_hidden,
-)
+from bot.domain.claims import ClaimState, claim_state
+from bot.domain.dates import PartialDate, long_date
+from bot.domain.model import Dataset, Episode, Production, Publication, StoryText, Work
+from bot.domain.sources import SourcePick, pick_sources
+from bot.domain.spoilers import ALWAYS_SHOWN, HIDDEN_KINDS, SpoilerLimit, caught_up_text, production_at_level
 from bot.domain.story import adapted_works, adapting_productions, episode_count
 from bot.domain.text import truncate
 from bot.render.common import (
@@ -31,11 +27,37 @@ from bot.render.common import (
     FIELD_VALUE_LIMIT,
     escape_spoiler_body,
     fit_embed,
+    join_lines,
     source_links,
+    sources_text,
     spoiler,
     status_label,
     timestamp,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a /plot or /volume answer shows, and what it keeps for the "All sources" button."""
+
+    embed: discord.Embed
+    sources: SourcePick
+    has_details: bool  # whether a `details:True` answer would show more
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """When the answer is given, as far as dated claims care: the day, and how old the facts are."""
+
+    today: date
+    verified_on: date
+
+    def claim(self, value: PartialDate, status: str) -> ClaimState:
+        from datetime import UTC, datetime
+
+        now = datetime(self.today.year, self.today.month, self.today.day, tzinfo=UTC)
+        return claim_state(value, status, now=now, verified_on=self.verified_on)
+
 
 # Summaries are a few hundred characters; this bound keeps room for the fields under 6000 in total.
 SUMMARY_LIMIT = 3000
@@ -77,20 +99,9 @@ def dataset_text(text: str, *, hidden: bool = False, limit: int = FIELD_VALUE_LI
     return fitted(text, limit, lambda part: reveal(escape_text(part), hidden))
 
 
-def join_lines(lines: Iterable[str], limit: int = FIELD_VALUE_LIMIT) -> str:
-    """Whole lines only, as many as fit; the rest are counted, never cut mid-markup."""
-    lines = list(lines)
-    kept: list[str] = []
-    used = 0
-    for index, line in enumerate(lines):
-        remaining = len(lines) - index
-        suffix = f"\n…and {remaining - 1} more" if remaining > 1 else ""
-        if used + len(line) + 1 + len(suffix) > limit:
-            kept.append(f"…and {remaining} more")
-            break
-        kept.append(line)
-        used += len(line) + 1
-    return "\n".join(kept)
+def story_text(text: StoryText, limit: SpoilerLimit, *, room: int = FIELD_VALUE_LIMIT) -> str:
+    """Story text, inside spoiler tags exactly when the point it reveals lies beyond the limit."""
+    return dataset_text(text.text, hidden=limit.hides_text(text), limit=room)
 
 
 def lines_block(lines: list[str], hidden: bool, limit: int = FIELD_VALUE_LIMIT) -> str:
@@ -100,12 +111,25 @@ def lines_block(lines: list[str], hidden: bool, limit: int = FIELD_VALUE_LIMIT) 
     return reveal(join_lines(lines, limit - reserve), hidden)
 
 
-def date_text(date: PartialDate, status: str) -> str:
-    """A date exactly as precise as the dataset knows it, with its status.
+def date_text(date: PartialDate, status: str, moment: Moment | None = None) -> str:
+    """A date exactly as precise as the dataset knows it, with its status, dated when it is a claim.
 
     Only a date with a time is an instant, so only it becomes a Discord timestamp; a day is printed
-    as that day (a midnight-UTC timestamp would show the previous day in the Americas).
+    as that day (a midnight-UTC timestamp would show the previous day in the Americas). An unconfirmed
+    date says "as of" the day the facts were checked once that is past, and "was expected" once its
+    window is over.
     """
+    claim = moment.claim(date, status) if moment is not None else "current"
+    if claim == "lapsed" and moment is not None:
+        return (
+            f"was expected {date.human()}; this dataset has no later news "
+            f"(facts verified {long_date(moment.verified_on)}) · {status_label(status)}"
+        )
+    as_of = f" (as of {long_date(moment.verified_on)})" if claim == "as_of" and moment is not None else ""
+    return f"{_when_text(date, status)}{as_of} · {status_label(status)}"
+
+
+def _when_text(date: PartialDate, status: str) -> str:
     expected = status != "confirmed"
     moment = date.moment()
     if moment is not None:
@@ -126,27 +150,34 @@ def date_text(date: PartialDate, status: str) -> str:
         )
     else:
         text = "date unknown"
-    return f"{text} · {status_label(status)}"
+    return text
 
 
 def _bullets(items: Iterable[str]) -> list[str]:
     return [f"• {escape_text(item)}" for item in items]
 
 
+def _story_bullets(items: Iterable[StoryText], limit: SpoilerLimit, room: int = FIELD_VALUE_LIMIT) -> str:
+    """One line per text, each inside its own spoiler tag when its point lies beyond the limit."""
+    items = list(items)
+    share = max(room // max(len(items), 1) - 8, 40)
+    return join_lines((f"• {story_text(item, limit, room=share)}" for item in items), room)
+
+
 def _add_unconfirmed(embed: discord.Embed, items: tuple[str, ...]) -> None:
-    """What the dataset marks as not backed by a source, said plainly rather than left out."""
+    """What the dataset marks as not confirmed, said plainly rather than left out."""
     if items:
         embed.add_field(
             name="Not confirmed yet", value=lines_block(_bullets(items), hidden=False), inline=False
         )
 
 
-def _sources(*groups: Iterable[str]) -> str:
-    return source_links(url for group in groups for url in group)
+def _add_sources(embed: discord.Embed, pick: SourcePick) -> None:
+    embed.add_field(name="Sources", value=sources_text(pick), inline=False)
 
 
 def _footer(embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool) -> None:
-    verified = f"Facts verified {dataset.verified_on.day} {dataset.verified_on:%B %Y}"
+    verified = f"Facts verified {long_date(dataset.verified_on)}"
     if any_hidden:
         embed.set_footer(
             text=f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)}): "
@@ -180,32 +211,29 @@ def production_label(production: Production) -> str:
     return f"{production.title} · {production.kind} · {year}{expected}"
 
 
-def _release_field(production: Production) -> str:
+def _release_field(production: Production, moment: Moment) -> str:
     # The date always shows; a long note is what gets cut.
-    when = date_text(production.release_date, production.release_status)
+    when = date_text(production.release_date, production.release_status, moment)
     if not production.release_note:
         return when
     return when + "\n" + dataset_text(production.release_note, limit=FIELD_VALUE_LIMIT - len(when) - 1)
 
 
-def _episodes_field(production: Production, hidden: bool) -> tuple[str, str]:
+def _format_line(production: Production) -> str:
     if production.kind != "season":
-        runtime = (
-            f"Runtime: {escape_text(production.runtime)}" if production.runtime else "Runtime: not confirmed"
-        )
-        return "Format", escape_spoiler_body(f"{production.kind.capitalize()}. {runtime}")
+        runtime = f"runtime {production.runtime}" if production.runtime else "runtime not confirmed"
+        return escape_spoiler_body(escape_text(f"{production.kind.capitalize()}, {runtime}"))
     count = episode_count(production)
     header = f"{count} episodes" if count else "Episode count not confirmed"
     if production.runtime:
-        header += f", {escape_text(production.runtime)}"
-    header = escape_spoiler_body(header)
-    if not production.episodes:
-        return "Episodes", header
-    lines = [
-        f"{episode.number}. {escape_text(episode.title) if episode.title else NOT_CONFIRMED_TITLE}"
-        for episode in production.episodes
-    ]
-    return "Episodes", header + "\n" + lines_block(lines, hidden, FIELD_VALUE_LIMIT - len(header) - 1)
+        header += f", {production.runtime}"
+    return escape_spoiler_body(escape_text(header))
+
+
+def _episode_line(episode: Episode, limit: SpoilerLimit, room: int = 120) -> str:
+    if not episode.title:
+        return f"{episode.number}. {NOT_CONFIRMED_TITLE}"
+    return f"{episode.number}. {story_text(StoryText(episode.title, episode.reveals), limit, room=room)}"
 
 
 def _adapts_field(dataset: Dataset, production: Production, limit: SpoilerLimit) -> str:
@@ -213,71 +241,87 @@ def _adapts_field(dataset: Dataset, production: Production, limit: SpoilerLimit)
     value = dataset_text(
         ", ".join(w.title for w in works) if works else "No book listed", limit=FIELD_VALUE_LIMIT // 2
     )
-    if production.adapts_note:
-        room = FIELD_VALUE_LIMIT - len(value) - 1
-        note = dataset_text(
-            production.adapts_note, hidden=adaptation_note_hidden(limit, dataset, production), limit=room
-        )
-        value += "\n" + note
+    if production.adapts_note and production.adapts_note.text.strip() != ", ".join(w.title for w in works):
+        value += "\n" + story_text(production.adapts_note, limit, room=FIELD_VALUE_LIMIT - len(value) - 1)
     return value
 
 
-def production_embed(dataset: Dataset, production: Production, limit: SpoilerLimit) -> discord.Embed:
-    """A season or the film: release, episodes, adapted books, summary, content notes, sources."""
-    hidden = production_hidden(limit, production)
+def _production_texts(production: Production) -> list[StoryText]:
+    texts = [production.summary, *production.notes, *(StoryText(f.text, f.reveals) for f in production.facts)]
+    if production.adapts_note:
+        texts.append(production.adapts_note)
+    texts += [StoryText(e.title, e.reveals) for e in production.episodes if e.title]
+    return texts
+
+
+def production_sources(dataset: Dataset, production: Production) -> SourcePick:
+    return pick_sources(
+        dataset,
+        [
+            *production.sources,
+            *production.release_sources,
+            *production.summary_sources,
+            *production.adapts_sources,
+            *production.episodes_sources,
+            *(url for fact in production.facts for url in fact.sources),
+        ],
+    )
+
+
+def production_answer(
+    dataset: Dataset, production: Production, limit: SpoilerLimit, moment: Moment, *, details: bool = False
+) -> Answer:
+    """A season or the film: release, format, adapted books, summary, content notes, three sources.
+
+    With `details`, the episode list and the behind-the-scenes facts too.
+    """
     embed = _base_embed(
         dataset,
         production.title,
-        dataset_text(production.summary, hidden=hidden, limit=SUMMARY_LIMIT) if production.summary else None,
+        story_text(production.summary, limit, room=SUMMARY_LIMIT) if production.summary.text else None,
     )
-    embed.add_field(name="Release", value=_release_field(production), inline=False)
-    name, value = _episodes_field(production, hidden)
-    embed.add_field(name=name, value=value, inline=False)
-    embed.add_field(name="Adapts", value=_adapts_field(dataset, production, limit), inline=False)
+    embed.add_field(name="Release", value=_release_field(production, moment), inline=False)
+    embed.add_field(name="Format", value=_format_line(production), inline=True)
+    embed.add_field(name="Adapts", value=_adapts_field(dataset, production, limit), inline=True)
     if production.content_notes:
-        notes = dataset_text(", ".join(production.content_notes), hidden=hidden)
-        embed.add_field(name="Content notes", value=notes, inline=False)
-    extras = [*production.notes, *(fact.text for fact in production.facts)]
-    if extras:
-        embed.add_field(name="Behind the scenes", value=lines_block(_bullets(extras), hidden), inline=False)
+        embed.add_field(
+            name="Content notes", value=dataset_text(", ".join(production.content_notes)), inline=False
+        )
+    extras = [*production.notes, *(StoryText(f.text, f.reveals) for f in production.facts)]
+    if details and production.episodes:
+        lines = [_episode_line(e, limit) for e in production.episodes]
+        embed.add_field(name="Episodes", value=join_lines(lines), inline=False)
+    if details and extras:
+        embed.add_field(name="Behind the scenes", value=_story_bullets(extras, limit), inline=False)
     _add_unconfirmed(embed, production.unverified)
-    embed.add_field(
-        name="Sources",
-        value=_sources(
-            production.sources,
-            production.release_sources,
-            production.summary_sources,
-            production.adapts_sources,
-            production.episodes_sources,
-            (url for fact in production.facts for url in fact.sources),
-        ),
-        inline=False,
-    )
-    any_hidden = hidden or (
-        bool(production.adapts_note) and adaptation_note_hidden(limit, dataset, production)
-    )
-    _footer(embed, dataset, limit, any_hidden)
-    return fit_embed(embed)
+    pick = production_sources(dataset, production)
+    _add_sources(embed, pick)
+    shown = [production.summary, *(extras if details else [])]
+    if details:
+        shown += [StoryText(e.title, e.reveals) for e in production.episodes if e.title]
+    if production.adapts_note:
+        shown.append(production.adapts_note)
+    _footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown))
+    return Answer(fit_embed(embed), pick, has_details=bool(production.episodes or extras) and not details)
 
 
-def episode_embed(
-    dataset: Dataset, production: Production, episode: Episode, limit: SpoilerLimit
-) -> discord.Embed:
+def episode_answer(
+    dataset: Dataset, production: Production, episode: Episode, limit: SpoilerLimit, moment: Moment
+) -> Answer:
     """One episode: its title (hidden beyond the limit) and what the dataset knows of it."""
-    hidden = production_hidden(limit, production)
     if episode.title:
-        title_line = f"**{dataset_text(episode.title, hidden=hidden, limit=EMBED_DESCRIPTION_LIMIT - 4)}**"
+        title = StoryText(episode.title, episode.reveals)
+        title_line = f"**{story_text(title, limit, room=EMBED_DESCRIPTION_LIMIT - 4)}**"
     else:
-        title_line = "Title not confirmed: no source gives this episode's title."
+        title_line = "Title not confirmed yet."
     embed = _base_embed(dataset, f"{production.title}, episode {episode.number}", title_line)
     embed.add_field(name="Episode", value=f"{episode.number} of {episode_count(production)}", inline=True)
-    embed.add_field(name="Season release", value=_release_field(production), inline=False)
+    embed.add_field(name="Season release", value=_release_field(production, moment), inline=False)
     _add_unconfirmed(embed, episode.unverified)
-    embed.add_field(
-        name="Sources", value=_sources(production.episodes_sources or production.sources), inline=False
-    )
-    _footer(embed, dataset, limit, hidden and bool(episode.title))
-    return fit_embed(embed)
+    pick = pick_sources(dataset, production.episodes_sources or production.sources)
+    _add_sources(embed, pick)
+    _footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals))
+    return Answer(fit_embed(embed), pick, has_details=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,56 +341,63 @@ def kind_text(work: Work) -> str:
     return f"{label}, volume {work.number}" if work.number is not None else label
 
 
-def publication_line(publication: Publication, *, with_note: bool = True) -> str:
+def publication_line(
+    publication: Publication, moment: Moment | None = None, *, with_note: bool = True
+) -> str:
     region = truncate(publication.region[:1].upper() + publication.region[1:], 100)
-    line = f"**{escape_text(region)}**: {date_text(publication.date, publication.status)}"
+    line = f"**{escape_text(region)}**: {date_text(publication.date, publication.status, moment)}"
     if publication.note and with_note:
         line += f"\n{escape_text(publication.note)}"
     return line
 
 
-def _published_field(work: Work) -> str:
+def _published_field(work: Work, moment: Moment) -> str:
     """Every publication date; the notes too when they all fit, since dates matter more."""
     if not work.publications:
         return "Not known"
-    lines = [publication_line(p) for p in work.publications]
+    lines = [publication_line(p, moment) for p in work.publications]
     if sum(len(line) + 1 + line.count("|") for line in lines) > FIELD_VALUE_LIMIT:
-        lines = [publication_line(p, with_note=False) for p in work.publications]
+        lines = [publication_line(p, moment, with_note=False) for p in work.publications]
     return lines_block(lines, hidden=False)
 
 
-def work_embed(dataset: Dataset, work: Work, limit: SpoilerLimit) -> discord.Embed:
-    """A book: kind, publication dates, adaptation, summary, content notes, notes, sources."""
-    hidden = work_hidden(limit, work)
+def work_sources(dataset: Dataset, work: Work) -> SourcePick:
+    return pick_sources(
+        dataset,
+        [*work.sources, *work.summary_sources, *(url for p in work.publications for url in p.sources)],
+    )
+
+
+def work_answer(dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Moment) -> Answer:
+    """A book: kind, publication dates, adaptation, summary, content notes, notes, three sources."""
     embed = _base_embed(
         dataset,
         work.title,
-        dataset_text(work.summary, hidden=hidden, limit=SUMMARY_LIMIT) if work.summary else None,
+        story_text(work.summary, limit, room=SUMMARY_LIMIT) if work.summary.text else None,
     )
     embed.add_field(name="Kind", value=dataset_text(kind_text(work)), inline=True)
     productions = adapting_productions(dataset, work)
     adapted = ", ".join(p.title for p in productions) if productions else "Not adapted on screen"
     embed.add_field(name="Adapted in", value=dataset_text(adapted), inline=True)
-    embed.add_field(name="Published", value=_published_field(work), inline=False)
+    embed.add_field(name="Published", value=_published_field(work, moment), inline=False)
     if work.content_notes:
-        embed.add_field(
-            name="Content notes",
-            value=dataset_text(", ".join(work.content_notes), hidden=hidden),
-            inline=False,
-        )
-    notes_hidden = work_notes_hidden(limit, dataset, work)
+        embed.add_field(name="Content notes", value=dataset_text(", ".join(work.content_notes)), inline=False)
     if work.notes:
-        embed.add_field(name="Notes", value=lines_block(_bullets(work.notes), notes_hidden), inline=False)
+        embed.add_field(name="Notes", value=_story_bullets(work.notes, limit), inline=False)
     _add_unconfirmed(embed, work.unverified)
-    embed.add_field(
-        name="Sources",
-        value=_sources(
-            work.sources, work.summary_sources, (url for p in work.publications for url in p.sources)
-        ),
-        inline=False,
-    )
-    _footer(embed, dataset, limit, hidden or (bool(work.notes) and notes_hidden))
-    return fit_embed(embed)
+    pick = work_sources(dataset, work)
+    _add_sources(embed, pick)
+    _footer(embed, dataset, limit, any(limit.hides_text(t) for t in (work.summary, *work.notes)))
+    return Answer(fit_embed(embed), pick, has_details=False)
+
+
+def all_sources_text(title: str, pick: SourcePick) -> str:
+    """The private list behind the "All sources" button: every source fit to link, best first."""
+    lines = [f"Sources for **{escape_text(title)}**, best first:"]
+    lines += [f"• {source_links([url])}" for url in pick.all_linkable]
+    if pick.unreliable:
+        lines.append(f"({pick.unreliable} unreliable page(s) not linked.)")
+    return truncate("\n".join(lines), 2000)
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,15 +426,24 @@ def volume_level_label(dataset: Dataset, level: int) -> str:
     return text
 
 
+def spoiler_promise() -> str:
+    """What a limit hides and what it never hides, from the policy's own lists."""
+    return (
+        f"Beyond the limit, {_listing(HIDDEN_KINDS)} go inside spoiler tags (click to reveal); "
+        f"{_listing(ALWAYS_SHOWN)} always stay visible."
+    )
+
+
+def _listing(items: tuple[str, ...]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def spoiler_limit_set_text(dataset: Dataset, limit: SpoilerLimit, *, nothing_hidden: bool) -> str:
     """The private confirmation after /config spoilers."""
     text = f"Spoiler limit set: this server is {caught_up_text(dataset, limit)}. "
     if nothing_hidden:
         return text + "That is everything in the dataset, so nothing is hidden for now."
-    return (
-        text + "Later story content in /plot, /volume and /cast now appears inside spoiler tags "
-        "(click to reveal); titles and dates stay visible. `/config spoilers-off` lifts the limit."
-    )
+    return text + f"In /plot, /volume and /cast: {spoiler_promise()} `/config spoilers-off` lifts the limit."
 
 
 def spoiler_limit_lifted_text(had_limit: bool) -> str:
