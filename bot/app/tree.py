@@ -52,7 +52,9 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
 
         if isinstance(cause, FandexError):
             message = cause.message
-        elif isinstance(error, app_commands.TransformerError):
+        elif isinstance(error, app_commands.TransformerError) and cause is error:
+            # discord.py's own refusal of a value (no underlying exception); a transformer that raised
+            # anything else has a bug, logged below like any other.
             message = "That value doesn't fit this option. Pick a suggestion or check the format."
         elif isinstance(error, app_commands.CheckFailure):
             message = _describe_check_failure(error)
