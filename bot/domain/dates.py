@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,6 +22,15 @@ STATUSES: tuple[str, ...] = ("confirmed", "announced", "rumoured")
 
 
 _MONTHS = tuple(calendar.month_name)
+
+
+def long_date(day: date, *, weekday: bool = False) -> str:
+    """The day as users read it, without a leading zero: 17 April 2027 (Saturday 17 April 2027).
+
+    Portable on purpose: strftime's no-padding flag (a dash) exists on glibc only; Windows rejects it.
+    """
+    text = f"{day.day} {day:%B %Y}"
+    return f"{day:%A} {text}" if weekday else text
 
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}) (\S+))?)?)?$")
