@@ -50,6 +50,9 @@ wrong type, value outside choices/min/max all raise EmulatorUsageError)
     result2 = await emu.click(result, "custom-id", user=user)
     result3 = await emu.select(result, "custom-id", ["value", ...], user=user)
         # component interactions on the message `result` shows; for user/role/channel selects pass objects
+    result4 = await emu.dispatch_interaction(guild, user, kind, data, message=None, _channel=None, timeout=5)
+        # low level: INTERACTION_CREATE of type kind (2 command, 3 component, 4 autocomplete, 5 modal submit)
+        # with `data` exactly as given, unchecked, as a stale or hostile client would send it
     default_member_permissions is not enforced (so tests reach the bot's own server-side check, as a
     guild's permission override would); set `emu.enforce_default_permissions = True` to hide such
     commands from members lacking them, as Discord's client does.

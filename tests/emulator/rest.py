@@ -22,6 +22,7 @@ from .interactions import (
     EPHEMERAL,
     LOADING,
     MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
 )
 from .models import (
     CREATE_EVENTS,
@@ -67,8 +68,13 @@ def ratelimit_headers(path: str) -> dict[str, str]:
     }
 
 
-# Callback types Discord accepts per interaction type (command, component, autocomplete).
-ALLOWED_CALLBACKS = {APPLICATION_COMMAND: {4, 5, 9}, MESSAGE_COMPONENT: {4, 5, 6, 7, 9}, AUTOCOMPLETE: {8}}
+# Callback types Discord accepts per interaction type (command, component, autocomplete, modal submit).
+ALLOWED_CALLBACKS = {
+    APPLICATION_COMMAND: {4, 5, 9},
+    MESSAGE_COMPONENT: {4, 5, 6, 7, 9},
+    AUTOCOMPLETE: {8},
+    MODAL_SUBMIT: {4, 5, 6, 7},
+}
 
 
 def build_app(emu: DiscordEmulator) -> web.Application:

@@ -365,6 +365,30 @@ class DiscordEmulator:
             guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
         )
 
+    async def dispatch_interaction(
+        self,
+        guild: Guild,
+        user: User,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        _channel: Channel | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
+    ) -> InteractionResult:
+        """Low level: dispatch an INTERACTION_CREATE of type `kind` (2 command, 3 component, 4 autocomplete,
+        5 modal submit) whose `data` goes out exactly as given, and await the answer like `slash()`.
+
+        Nothing is checked against the registered commands or a message's components, so a test can send
+        what a stale or hostile client would (an unknown command, no focused option, a number where text
+        belongs, an unknown custom_id). `message` is the message a component sits on (`result.message`).
+        Discord's rules for the answer still apply: the callback types it accepts for `kind`, and 3 s.
+        """
+        channel = _channel or guild.general
+        if message is not None:
+            message = self.find_message(int(message["id"])) or message
+        return await self._interact(guild, user, channel, kind, data, None, message, timeout=timeout)
+
     def _find_command(self, guild: Guild, name: str) -> dict[str, Any]:
         for scope in (guild.id, None):
             for command in self.world.commands.get(scope, []):

@@ -37,3 +37,58 @@ async def test_a_bug_inside_a_transformer_is_logged_with_the_reference_the_user_
     assert record.levelno == logging.ERROR and match.group(1) in record.getMessage()
     assert "/config announcements" in record.getMessage()
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+AUTOCOMPLETE = 4
+
+
+def command_id(emulator: DiscordEmulator, name: str) -> str:
+    return next(c["id"] for c in emulator.registered_commands() if c["name"] == name)
+
+
+def cast_lookup(options: list[dict[str, object]], emulator: DiscordEmulator) -> dict[str, object]:
+    return {
+        "id": command_id(emulator, "cast"),
+        "name": "cast",
+        "type": 1,
+        "options": [{"name": "lookup", "type": 1, "options": options}],
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["unknown command", "unknown subcommand", "no focused option", "option without autocomplete"],
+)
+async def test_autocomplete_the_bot_cannot_serve_gets_no_choices_not_a_message(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, case: str
+) -> None:
+    # Discord accepts only callback type 8 for an autocomplete; a message (type 4) shows the user
+    # "Loading options failed".
+    await start_bot()
+    focused = {"name": "name", "type": 3, "value": "ki", "focused": True}
+    data: dict[str, object]
+    if case == "unknown command":
+        data = {"id": "1187654321098765999", "name": "no-such-command", "type": 1, "options": [focused]}
+    elif case == "unknown subcommand":
+        data = cast_lookup([focused], emulator)
+        data["options"] = [{"name": "no-such-subcommand", "type": 1, "options": [focused]}]
+    elif case == "no focused option":
+        data = cast_lookup([{"name": "name", "type": 3, "value": "ki"}], emulator)
+    else:
+        data = {
+            "id": command_id(emulator, "cast"),
+            "name": "cast",
+            "type": 1,
+            "options": [
+                {
+                    "name": "list",
+                    "type": 1,
+                    "options": [{"name": "season", "type": 4, "value": "1", "focused": True}],
+                }
+            ],
+        }
+    result = await emulator.dispatch_interaction(guild, fan, AUTOCOMPLETE, data)
+    assert result.type == 8
+    assert result.choices == []
+    callbacks = [r.json["type"] for r in emulator.requests if r.path.endswith("/callback")]
+    assert callbacks == [8]  # no message was tried first
