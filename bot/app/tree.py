@@ -56,15 +56,24 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
     async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
         """Runs before discord.py routes a command or an autocomplete; it only screens autocompletes.
 
-        An autocomplete for an option that has none here (the client's copy of the command is out of date)
-        fails inside discord.py's own try block, which logs a traceback and never answers: answer it here.
-        Unknown commands and a missing focused option reach on_error instead.
+        What the user has typed so far arrives as text. A focused value that is a number (sent as
+        one, not as text) or missing (a KeyError inside discord.py, and no answer) becomes text here, so
+        every autocomplete callback gets a str. An autocomplete for an option that has none here (the
+        client's copy of the command is out of date) fails inside discord.py's own try block, which logs a
+        traceback and never answers: answer it here. Unknown commands and a missing focused option reach
+        on_error instead.
         """
         if interaction.type is not discord.InteractionType.autocomplete:
             return True
-        command = interaction.command
         focused = _focused_option((interaction.data or {}).get("options") or [])
-        if not isinstance(command, app_commands.Command) or focused is None:
+        if focused is None:
+            return True
+        value = focused.get("value")
+        if not isinstance(value, str):
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            focused["value"] = str(value) if numeric else ""
+        command = interaction.command
+        if not isinstance(command, app_commands.Command):
             return True
         name = focused.get("name")
         if any(p.display_name == name and p.autocomplete for p in command.parameters):

@@ -92,3 +92,55 @@ async def test_autocomplete_the_bot_cannot_serve_gets_no_choices_not_a_message(
     assert result.choices == []
     callbacks = [r.json["type"] for r in emulator.requests if r.path.endswith("/callback")]
     assert callbacks == [8]  # no message was tried first
+
+
+def leaf(emulator: DiscordEmulator, path: str, options: list[dict[str, object]]) -> dict[str, object]:
+    """Command data for `path` ("countdown", "cast lookup") with these options at its leaf."""
+    name, *subcommands = path.split()
+    nested = options
+    for sub in reversed(subcommands):
+        nested = [{"name": sub, "type": 1, "options": nested}]
+    return {"id": command_id(emulator, name), "name": name, "type": 1, "options": nested}
+
+
+@pytest.mark.parametrize(
+    ("path", "option", "kind", "value"),
+    [
+        ("cast lookup", "name", 3, 42),
+        ("cast lookup", "name", 3, 4.5),
+        ("cast lookup", "name", 3, None),  # no "value" key at all
+        ("countdown", "event", 3, 2027),
+        ("countdown", "event", 3, None),
+        ("config spoilers", "season", 4, 2),
+        ("config spoilers", "volume", 4, None),
+        ("config timezone", "tz", 3, 0),
+        ("config event-remove", "name", 3, 1.0),
+        ("plot", "season", 3, 2),
+        ("volume", "book", 3, None),
+    ],
+)
+async def test_a_number_or_no_value_in_the_focused_option_is_answered_quietly(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    option: str,
+    kind: int,
+    value: object,
+) -> None:
+    await start_bot()
+    focused: dict[str, object] = {"name": option, "type": kind, "focused": True}
+    if value is not None:
+        focused["value"] = value
+    with caplog.at_level(logging.INFO):
+        result = await emulator.dispatch_interaction(
+            guild, moderator, AUTOCOMPLETE, leaf(emulator, path, [focused])
+        )
+    assert result.type == 8
+    assert len(result.choices) <= 25
+    tracebacks = [
+        f"{r.name}: {r.getMessage()}" for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR
+    ]
+    assert tracebacks == []
