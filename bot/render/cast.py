@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.app.components import component_id
 from bot.app.replies import send_private
 from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
 from bot.domain.spoilers import SpoilerLimit
@@ -324,6 +325,7 @@ class CandidateView(InvokerOnlyView):
         super().__init__(origin)
         self._render = render
         self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
+            custom_id=component_id("cast lookup", "pick"),
             placeholder="Pick a cast member",
             options=[
                 discord.SelectOption(
@@ -353,6 +355,8 @@ class PagesView(InvokerOnlyView):
 
     def __init__(self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed]) -> None:
         super().__init__(origin)
+        self.previous.custom_id = component_id("cast list", "previous")
+        self.next.custom_id = component_id("cast list", "next")
         self.pages = list(pages)
         self.page = 0
         self._update_buttons()

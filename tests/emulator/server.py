@@ -24,6 +24,7 @@ from .interactions import (
     EPHEMERAL,
     LOADING,
     MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
     SELECT_OPTION_TYPES,
     STRING_SELECT,
     EmulatorUsageError,
@@ -564,6 +565,13 @@ class DiscordEmulator:
             }
             if "message" in record.payload:
                 message["interaction_metadata"]["interacted_message_id"] = record.payload["message"]["id"]
+            if record.payload["type"] == MODAL_SUBMIT:  # the modal was shown in answer to a slash command
+                message["interaction_metadata"]["triggering_interaction_metadata"] = {
+                    "id": str(self.snowflake()),
+                    "type": APPLICATION_COMMAND,
+                    "user": user,
+                    "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
+                }
         self.apply_edit(message, body, edited=False)
         message["flags"] = flags  # keeps LOADING on a deferral's placeholder
         if not flags & EPHEMERAL:
