@@ -73,6 +73,9 @@ Faults
     emu.fail_next(method, path_regex, status, json_body=None, headers=None, times=1)
         # method or "*"; path_regex is searched in the path relative to /api/v10. A 429 carries
         # `Via: 1.1 google`, retry_after 0.05 s and X-RateLimit headers unless overridden.
+    emu.hang_next(method, path_regex, seconds=60.0, times=1)
+        # handle the next matching requests at once but hold their answers `seconds` (a message is stored,
+        # the answer is late); emu.release_hangs() and stop() let every held answer go
     await emu.close_gateway(code=4000)   close frame with that code (discord.py resumes for 4000)
     await emu.drop_gateway()             cut TCP without a close frame (discord.py resumes)
     emu.gateway.invalidate_sessions()    the next RESUME gets INVALID_SESSION and the bot identifies again

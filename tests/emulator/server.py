@@ -36,7 +36,7 @@ from .interactions import (
 )
 from .models import MANAGE_GUILD, MESSAGE_DEFAULT, Channel, Guild, Member, Snowflakes, User, iso
 from .openapi import OpenApiValidator
-from .records import Fault, RecordedRequest, ValidationError
+from .records import Fault, Hang, RecordedRequest, ValidationError
 from .rest import build_app
 
 DEFAULT_APPLICATION_ID = 1_187_654_321_098_765_432
@@ -85,6 +85,8 @@ class DiscordEmulator:
         self.response_errors: list[ValidationError] = []  # the emulator's own answers that break the spec
         self.unexpected_routes: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        self.hangs: list[Hang] = []
+        self.hangs_released = asyncio.Event()  # set by release_hangs() and stop(): every held answer goes
         # Called with each new channel message once it is stored, before the bot gets the answer:
         # lets a test kill the bot between Discord posting and the bot hearing of it.
         self.on_message_stored: Callable[[dict[str, Any]], None] | None = None
@@ -111,6 +113,7 @@ class DiscordEmulator:
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
+        self.release_hangs()
         await self.gateway.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -263,6 +266,17 @@ class DiscordEmulator:
                 times=times,
             )
         )
+
+    def hang_next(self, method: str, path_regex: str, *, seconds: float = 60.0, times: int = 1) -> None:
+        """Handle the next `times` matching requests at once but hold their answers for `seconds`.
+
+        Discord did the work (a message is stored) and its answer is late: the case in which a client
+        that gives up must not do the work twice. `release_hangs()` and `stop()` let every held answer go.
+        """
+        self.hangs.append(Hang(method.upper(), re.compile(path_regex), seconds, times))
+
+    def release_hangs(self) -> None:
+        self.hangs_released.set()
 
     # -- interactions (test-facing) --------------------------------------------------------------------
 
