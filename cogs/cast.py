@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
+from bot.app.components import send_with_view
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
@@ -88,7 +89,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
 
             view = CandidateView(interaction, candidate_options(result.candidates), render)
             embed = candidates_embed(name, result.candidates, more=result.more)
-            await interaction.response.send_message(embed=embed, view=view)
+            await send_with_view(interaction, view, embed=embed)
         elif not query_tokens(name):
             raise InvalidOptionError(empty_query_message(self.bot.dataset))
         else:
@@ -120,7 +121,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0])
             return
-        await interaction.response.send_message(embed=pages[0], view=PagesView(interaction, pages))
+        await send_with_view(interaction, PagesView(interaction, pages), embed=pages[0])
 
 
 async def setup(bot: FandexBot) -> None:

@@ -8,12 +8,15 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import discord
 import yarl
 from discord.ext import commands
 
+from bot.app.buttons import DYNAMIC_ITEMS
+from bot.app.components import ComponentFallback
 from bot.app.interaction_http import install_callback_adapter
 from bot.app.tree import FandexTree
 from bot.config import Settings
@@ -76,6 +79,7 @@ class FandexBot(commands.Bot):
             max_messages=None,
         )
         self.settings = settings
+        self.components = ComponentFallback(self, DYNAMIC_ITEMS)
         self.clock: Clock = clock or SystemClock()
         self.started_at = time.monotonic()
         self.dataset_rebuilt = False
@@ -96,6 +100,7 @@ class FandexBot(commands.Bot):
         log.info(
             "Dataset %r ready (%s)", self.dataset.title, "rebuilt" if self.dataset_rebuilt else "unchanged"
         )
+        self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons answered by custom_id, across restarts
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)
         for name in extension_names():
@@ -171,6 +176,13 @@ class FandexBot(commands.Bot):
         return True
 
     # -- events ---------------------------------------------------------------------------------
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "interaction":
+            # discord.py's view store has just decided whether a view takes this interaction; decide the
+            # same now, before any view callback runs (bot/app/components.py).
+            self.components.screen(args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def on_ready(self) -> None:
         log.info(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.app.components import component_id
 from bot.app.replies import send_private
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class CandidateView(InvokerOnlyView):
         super().__init__(origin)
         self._render = render
         self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
+            custom_id=component_id("cast lookup", "pick"),
             placeholder="Pick a cast member",
             options=options,
         )
@@ -80,6 +82,8 @@ class PagesView(InvokerOnlyView):
 
     def __init__(self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed]) -> None:
         super().__init__(origin)
+        self.previous.custom_id = component_id("cast list", "previous")
+        self.next.custom_id = component_id("cast list", "next")
         self.pages = list(pages)
         self.page = 0
         self._update_buttons()

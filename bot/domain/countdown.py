@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.dates import PRECISIONS, PartialDate, Status
+from bot.domain.dates import PRECISIONS, PartialDate, Status, long_date
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Dataset
 from bot.domain.text import clean_user_text, escape_user_text
@@ -253,7 +253,7 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
         raise InvalidOptionError(f"There is no month {month}: months run from 01 to 12.")
     today = now.astimezone(zone).date()
     if year < today.year:
-        raise InvalidOptionError(f"{raw_date} is in the past (today is {today:%-d %B %Y} in {zone.key}).")
+        raise InvalidOptionError(f"{raw_date} is in the past (today is {long_date(today)} in {zone.key}).")
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise InvalidOptionError(
             f"{calendar.month_name[month]} {year} has no day {day} "
@@ -266,7 +266,7 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
     if time_text is None:
         if chosen < today:
             raise InvalidOptionError(
-                f"{chosen:%-d %B %Y} is in the past (today is {today:%-d %B %Y} in {zone.key})."
+                f"{long_date(chosen)} is in the past (today is {long_date(today)} in {zone.key})."
             )
         return PartialDate(year, month, day)
 
@@ -284,13 +284,13 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
     # zoneinfo accepts a wall time the clocks skip (spring forward); a round trip through UTC exposes it.
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise InvalidOptionError(
-            f"{hour:02d}:{minute:02d} does not exist on {chosen:%-d %B %Y} in {zone.key}: the clocks "
+            f"{hour:02d}:{minute:02d} does not exist on {long_date(chosen)} in {zone.key}: the clocks "
             "skip it. Pick another time."
         )
     if local.astimezone(UTC) <= now:
         raise InvalidOptionError(
-            f"{chosen:%-d %B %Y}, {hour:02d}:{minute:02d} ({zone.key}) is in the past; "
-            f"it is now {now.astimezone(zone):%-d %B %Y, %H:%M} there."
+            f"{long_date(chosen)}, {hour:02d}:{minute:02d} ({zone.key}) is in the past; "
+            f"it is now {long_date(now.astimezone(zone))}, {now.astimezone(zone):%H:%M} there."
         )
     return PartialDate(year, month, day, time(hour, minute), zone.key)
 

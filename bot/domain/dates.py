@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,32 +24,60 @@ STATUSES: tuple[str, ...] = ("confirmed", "announced", "rumoured")
 _MONTHS = tuple(calendar.month_name)
 
 
+def long_date(day: date, *, weekday: bool = False) -> str:
+    """The day as users read it, without a leading zero: 17 April 2027 (Saturday 17 April 2027).
+
+    Portable on purpose: strftime's no-padding flag (a dash) exists on glibc only; Windows rejects it.
+    """
+    text = f"{day.day} {day:%B %Y}"
+    return f"{day:%A} {text}" if weekday else text
+
+
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}) (\S+))?)?)?$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PartialDate:
-    """A date known only to some precision. Never holds a part the source does not give."""
+    """A date known only to some precision. Never holds a part the source does not give.
+
+    The precision follows from the parts (PartialDate(2019, 2) is "February 2019"). One given explicitly
+    must agree with them: PartialDate(2019, 2, precision="day") raises ValueError.
+    """
 
     year: int | None
-    month: int | None = None
-    day: int | None = None
-    time: time | None = None
-    tz: str | None = None
-    precision: Precision = "unknown"
+    month: int | None
+    day: int | None
+    time: time | None
+    tz: str | None
+    precision: Precision
 
-    def __post_init__(self) -> None:
-        # Derive the precision from the parts so PartialDate(2019, 2) means "February 2019".
-        if self.year is None:
+    def __init__(
+        self,
+        year: int | None,
+        month: int | None = None,
+        day: int | None = None,
+        time: time | None = None,
+        tz: str | None = None,
+        precision: Precision | None = None,
+    ) -> None:
+        if year is None:
             derived: Precision = "unknown"
-        elif self.month is None:
+        elif month is None:
             derived = "year"
-        elif self.day is None:
+        elif day is None:
             derived = "month"
-        elif self.time is None:
+        elif time is None:
             derived = "day"
         else:
             derived = "time"
+        if precision is not None and precision != derived:
+            raise ValueError(f"precision {precision!r} contradicts the parts given ({derived!r})")
+        # Frozen: set through object.__setattr__, as dataclasses' own __init__ would.
+        object.__setattr__(self, "year", year)
+        object.__setattr__(self, "month", month)
+        object.__setattr__(self, "day", day)
+        object.__setattr__(self, "time", time)
+        object.__setattr__(self, "tz", tz)
         object.__setattr__(self, "precision", derived)
 
     @classmethod

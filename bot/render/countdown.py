@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
+from bot.domain.dates import long_date
 from bot.domain.settings import GuildSettings
 from bot.domain.text import truncate
 from bot.render.common import (
@@ -114,7 +115,7 @@ def when_lines(
         assert value.year is not None and value.month is not None and value.day is not None
         day = date(value.year, value.month, value.day)
         days = (day - now.astimezone(zone).date()).days
-        label = f"📅 **{day:%A %-d %B %Y}**"
+        label = f"📅 **{long_date(day, weekday=True)}**"
         note = zone_note(zone, server=server_zone)
         if days > 0:
             return [label + as_of, f"⏳ {_plural(days, 'day')} to go ({note})"]
@@ -265,7 +266,7 @@ def announcement_embed(
 def server_event_when(event: ServerEvent) -> str:
     value = event.date
     assert value.year is not None and value.month is not None and value.day is not None
-    text = f"{date(value.year, value.month, value.day):%A %-d %B %Y}"
+    text = long_date(date(value.year, value.month, value.day), weekday=True)
     if value.time is not None:
         text += f", {value.time:%H:%M} ({value.tz})"
     return text

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import discord
 
+from bot.domain.dates import long_date
 from bot.domain.model import Dataset
 from bot.domain.text import truncate
 from bot.render.common import BRAND_COLOUR, fit_embed
@@ -26,7 +27,7 @@ def about_embed(
     )
     embed.add_field(name="Version", value=version, inline=True)
     embed.add_field(name="Dataset", value=truncate(dataset.title, 1024), inline=True)
-    embed.add_field(name="Facts last verified", value=dataset.verified_on.strftime("%-d %B %Y"), inline=True)
+    embed.add_field(name="Facts last verified", value=long_date(dataset.verified_on), inline=True)
     listed = ", ".join(
         f"{number} {kind.removesuffix('s') if number == 1 else kind}" for kind, number in counts.items()
     )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.dates import long_date
+
 EPHEMERAL_FLAG = 1 << 6
 SPOILER_OPEN, SPOILER_CLOSE = "⟦spoiler: ", "⟧"
 EMBED_BAR = "┃ "
@@ -94,7 +96,7 @@ def format_timestamp(unix: int, style: str, now: datetime) -> str:
         moment = datetime.fromtimestamp(unix, UTC)
     except (OverflowError, OSError, ValueError):
         return f"<t:{unix}:{style}>"  # Discord shows an invalid timestamp raw too
-    day = f"{moment.day} {moment:%B %Y}"  # not %-d: Windows' strftime lacks it
+    day = long_date(moment)
     formats = {
         "t": f"{moment:%H:%M} UTC",
         "T": f"{moment:%H:%M:%S} UTC",

@@ -164,6 +164,11 @@ class Announcer:
     # Seconds between runs of the cog's loop: a release is announced within a minute of its time. A class
     # attribute here (not on the cog) because load_extension re-imports cogs, so tests patch it here.
     poll_interval: float = 60.0
+    # Servers are served concurrently, this many at a time (each one's announcements in order), and one
+    # Discord request may take this many seconds: a hung one leaves its row pending for the next run
+    # (the nonce and the history check make that retry safe) instead of holding up every other server.
+    concurrency: int = 8
+    send_timeout: float = 15.0
 
     def __init__(self, bot: AnnouncerHost, events: ServerEventRepository) -> None:
         self.bot = bot
@@ -182,20 +187,23 @@ class Announcer:
                 return report
             server_events = await self.events.by_guild()
             from_dataset = list(self.bot.catalog.events)
-            for settings in configured:
-                guild = self.bot.get_guild(settings.guild_id)
-                if guild is None or guild.unavailable:
-                    continue  # not connected to it (yet): its announcements wait for a later run
-                zone = zone_of(settings.timezone)
-                events = from_dataset + [e.as_countdown_event() for e in server_events.get(guild.id, [])]
-                for due in due_announcements(events, reminder=settings.reminder, zone=zone, now=now):
-                    try:
-                        await self._handle(guild, settings, zone, due, now, report)
-                    except Exception:
-                        # One broken announcement (a storage error, a bug) must not stop the others.
-                        log.exception(
-                            "Announcement %s/%s in guild %s failed", due.event.key, due.kind, guild.id
-                        )
+            slots = asyncio.Semaphore(self.concurrency)
+            try:
+                async with asyncio.TaskGroup() as servers:
+                    for settings in configured:
+                        guild = self.bot.get_guild(settings.guild_id)
+                        if guild is None or guild.unavailable:
+                            continue  # not connected to it (yet): its announcements wait for a later run
+                        zone = zone_of(settings.timezone)
+                        events = from_dataset + [
+                            e.as_countdown_event() for e in server_events.get(guild.id, [])
+                        ]
+                        due = due_announcements(events, reminder=settings.reminder, zone=zone, now=now)
+                        if due:
+                            servers.create_task(self._serve(slots, guild, settings, zone, due, now, report))
+            except BaseExceptionGroup as group:
+                # _serve catches every Exception; what is left (SystemExit, KeyboardInterrupt) goes on as is.
+                raise group.exceptions[0] from None
         if report.sent or report.found_posted or report.skipped or report.failed:
             log.info(
                 "Announcements: %d sent, %d found already posted, %d skipped, %d failed, %d to retry",
@@ -206,6 +214,30 @@ class Announcer:
                 report.retry_later,
             )
         return report
+
+    async def _serve(
+        self,
+        slots: asyncio.Semaphore,
+        guild: discord.Guild,
+        settings: GuildSettings,
+        zone: ZoneInfo,
+        due: list[DueAnnouncement],
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        """One server's due announcements, oldest first. Raises no Exception: no other server is cancelled."""
+        async with slots:
+            for announcement in due:
+                try:
+                    await self._handle(guild, settings, zone, announcement, now, report)
+                except Exception:
+                    # One broken announcement (a storage error, a bug) must not stop the others.
+                    log.exception(
+                        "Announcement %s/%s in guild %s failed",
+                        announcement.event.key,
+                        announcement.kind,
+                        guild.id,
+                    )
 
     async def _handle(
         self,
@@ -279,7 +311,8 @@ class Announcer:
             return
         if search_history:
             try:
-                earlier = await self._earlier_post(channel, row)
+                async with asyncio.timeout(self.send_timeout):
+                    earlier = await self._earlier_post(channel, row)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
                 # Posting without knowing could duplicate: the row stays pending and the next run looks again.
                 log.warning(
@@ -287,7 +320,7 @@ class Announcer:
                     due.event.key,
                     due.kind,
                     guild.id,
-                    exc,
+                    exc or f"no answer within {self.send_timeout:g} s",
                 )
                 report.retry_later += 1
                 return
@@ -308,24 +341,29 @@ class Announcer:
             role_problem = "the role to ping no longer exists, so I posted without a ping"
             role_id = None
         try:
-            message = await channel.send(
-                content=announcement_content(due.event, due.kind, role_id, now, zone),
-                embed=announcement_embed(
-                    due.event, due.kind, now, zone, reference=announcement_reference(row.nonce)
-                ),
-                nonce=row.nonce,
-                allowed_mentions=announcement_allowed_mentions(role_id),
-            )
+            async with asyncio.timeout(self.send_timeout):
+                message = await channel.send(
+                    content=announcement_content(due.event, due.kind, role_id, now, zone),
+                    embed=announcement_embed(
+                        due.event, due.kind, now, zone, reference=announcement_reference(row.nonce)
+                    ),
+                    nonce=row.nonce,
+                    allowed_mentions=announcement_allowed_mentions(role_id),
+                )
         except (discord.Forbidden, discord.NotFound) as exc:
             await self._fail(
                 guild, due, row, now, report, f"Discord refused the post in {channel.mention}: {exc.text}"
             )
             return
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
-            # Discord or the network is having a moment: the row stays pending and the next run re-sends it
-            # with the same nonce, until it is CATCH_UP_LIMIT late.
+            # Discord or the network is having a moment, or is too slow: the row stays pending and the next
+            # run re-sends it with the same nonce (Discord may have posted it), until CATCH_UP_LIMIT late.
             log.warning(
-                "Announcement %s/%s in guild %s: will retry (%s)", due.event.key, due.kind, guild.id, exc
+                "Announcement %s/%s in guild %s: will retry (%s)",
+                due.event.key,
+                due.kind,
+                guild.id,
+                exc or f"no answer within {self.send_timeout:g} s",
             )
             report.retry_later += 1
             return

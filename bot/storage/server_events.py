@@ -47,15 +47,21 @@ class ServerEventRepository:
         # /countdown reads its server's events on every call; this process is the only writer,
         # so each server's list is cached and dropped whenever a write touches it.
         self._cache: dict[int, tuple[ServerEvent, ...]] = {}
+        # Counts finished writes. A read that a write finished during (its rows may predate the write)
+        # returns its rows but does not cache them: it would put back what the write just dropped.
+        self._writes = 0
 
     async def for_guild(self, guild_id: int) -> list[ServerEvent]:
         cached = self._cache.get(guild_id)
         if cached is None:
+            writes_before = self._writes
             async with self._db.execute(
                 f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
             ) as cur:
                 rows = await cur.fetchall()
-            cached = self._cache[guild_id] = tuple(_chronological(_from_row(row) for row in rows))
+            cached = tuple(_chronological(_from_row(row) for row in rows))
+            if self._writes == writes_before:
+                self._cache[guild_id] = cached
         return list(cached)
 
     async def by_guild(self) -> dict[int, list[ServerEvent]]:
@@ -82,6 +88,7 @@ class ServerEventRepository:
         try:
             yield
         finally:
+            self._writes += 1
             if guild_id is None:
                 self._cache.clear()
             else:

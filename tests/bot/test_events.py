@@ -3,10 +3,12 @@ repository against a real SQLite file."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -363,3 +365,64 @@ def test_find_server_event_by_key_or_name() -> None:
     assert find_server_event(events, "WATCH party").id == 3
     with pytest.raises(NotFoundError):
         find_server_event(events, "guild:5")
+
+
+class PausedRead:
+    """The real connection, except that the first query `pauses(sql)` picks stops after fetching its rows
+    until `resume` is set: the moment a reader has its snapshot but has not used it yet."""
+
+    def __init__(self, db: aiosqlite.Connection, pauses: Callable[[str], bool]) -> None:
+        self._db = db
+        self._pauses = pauses
+        self.fetched = asyncio.Event()
+        self.resume = asyncio.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        query = self._db.execute(sql, parameters)
+        if self.fetched.is_set() or not self._pauses(sql):
+            return query
+        return _PausedQuery(query, self)
+
+
+class _PausedQuery:
+    def __init__(self, query: Any, gate: PausedRead) -> None:
+        self._query = query
+        self._gate = gate
+
+    async def __aenter__(self) -> _PausedCursor:
+        return _PausedCursor(await self._query.__aenter__(), self._gate)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._query.__aexit__(*exc_info)
+
+
+class _PausedCursor:
+    def __init__(self, cursor: aiosqlite.Cursor, gate: PausedRead) -> None:
+        self._cursor = cursor
+        self._gate = gate
+
+    async def fetchall(self) -> Any:
+        rows = await self._cursor.fetchall()
+        self._gate.fetched.set()
+        await self._gate.resume.wait()
+        return rows
+
+
+async def test_an_event_added_during_a_read_is_not_hidden_by_that_read(db: aiosqlite.Connection) -> None:
+    # /countdown reads the list while a moderator's /config event-add commits: the read's snapshot
+    # predates the new event, and must not become the cached list once the add has invalidated it.
+    paused = PausedRead(db, lambda sql: sql.startswith("SELECT id,") and "WHERE guild_id = ?" in sql)
+    repo = ServerEventRepository(paused, FakeClock(NOW))  # type: ignore[arg-type]
+    await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42)
+
+    reader = asyncio.create_task(repo.for_guild(1))
+    await asyncio.wait_for(paused.fetched.wait(), 5)  # the reader holds the one-event snapshot
+    await repo.add(1, name="Watch party", date=PartialDate(2027, 4, 1), created_by=42)
+    paused.resume.set()
+    assert [e.name for e in await reader] == ["Premiere"]  # it began before the add: fine
+
+    assert [e.name for e in await repo.for_guild(1)] == ["Watch party", "Premiere"]
+    assert [e.name for e in (await repo.by_guild())[1]] == ["Watch party", "Premiere"]

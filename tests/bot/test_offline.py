@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import offline
+from bot.app.components import send_with_view
 from bot.app.invite import PERMISSION_NEEDS, PermissionNeed, permission_label, required_permissions
 from bot.config import DEFAULT_DATASET_PATH, Settings
 from bot.offline import (
@@ -369,7 +370,7 @@ class Probe(commands.Cog):
 
         button.callback = pressed  # type: ignore[method-assign]
         view.add_item(button)
-        await interaction.response.send_message("Press it", view=view)
+        await send_with_view(interaction, view, content="Press it")  # type: ignore[arg-type]
 
     @app_commands.command(name="probe-post", description="post in a channel")
     async def post(

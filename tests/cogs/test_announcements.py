@@ -379,6 +379,48 @@ async def test_a_passing_server_error_is_retried_with_the_same_nonce(
     assert len(emulator.messages_in(channel.id)) == 1
 
 
+async def test_a_hung_post_in_one_server_delays_no_other_and_is_retried_once_later(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(Announcer, "send_timeout", 3.0, raising=False)
+    bot = await start_bot(clock=clock)
+    other = emulator.add_guild(name="Other Fans")
+    other_moderator = emulator.add_user("other-mod")
+    emulator.member(other, other_moderator, manage_guild=True)
+    hung = await announce_in(emulator, guild, moderator)  # served first: its guild id is the lower
+    prompt = await announce_in(emulator, other, other_moderator)
+    await add_party(emulator, guild, moderator)
+    await add_party(emulator, other, other_moderator)
+    # Discord stores the first post in `hung` but answers it only after 30 s.
+    emulator.hang_next("POST", rf"/channels/{hung.id}/messages$", seconds=30)
+
+    clock.current = PARTY_AT
+    run = asyncio.create_task(countdown(bot).run_due_announcements())
+    try:
+        await wait_for_messages(emulator, prompt, 1)
+        assert not run.done()  # still waiting for the hung answer: the other server did not wait behind it
+        report = await asyncio.wait_for(run, 10)
+    finally:
+        run.cancel()
+    assert (report.sent, report.retry_later) == (1, 1)
+    assert [r.state for r in await stored(bot, guild)] == ["pending"]
+    assert len(emulator.messages_in(hung.id)) == 1  # posted; the bot does not know yet
+
+    report = await countdown(bot).run_due_announcements()  # the next run: the same nonce, no second post
+    assert report.sent == 1
+    [message] = emulator.messages_in(hung.id)
+    [row] = await stored(bot, guild)
+    assert (row.state, row.message_id) == ("sent", int(message["id"]))
+    first, second = posts(emulator, hung)
+    assert first.json["nonce"] == second.json["nonce"]
+    assert len(emulator.messages_in(prompt.id)) == 1
+
+
 async def test_a_deleted_role_means_no_ping_and_a_note_in_config_show(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
 ) -> None:

@@ -50,6 +50,9 @@ wrong type, value outside choices/min/max all raise EmulatorUsageError)
     result2 = await emu.click(result, "custom-id", user=user)
     result3 = await emu.select(result, "custom-id", ["value", ...], user=user)
         # component interactions on the message `result` shows; for user/role/channel selects pass objects
+    result4 = await emu.dispatch_interaction(guild, user, kind, data, message=None, _channel=None, timeout=5)
+        # low level: INTERACTION_CREATE of type kind (2 command, 3 component, 4 autocomplete, 5 modal submit)
+        # with `data` exactly as given, unchecked, as a stale or hostile client would send it
     default_member_permissions is not enforced (so tests reach the bot's own server-side check, as a
     guild's permission override would); set `emu.enforce_default_permissions = True` to hide such
     commands from members lacking them, as Discord's client does.
@@ -70,6 +73,9 @@ Faults
     emu.fail_next(method, path_regex, status, json_body=None, headers=None, times=1)
         # method or "*"; path_regex is searched in the path relative to /api/v10. A 429 carries
         # `Via: 1.1 google`, retry_after 0.05 s and X-RateLimit headers unless overridden.
+    emu.hang_next(method, path_regex, seconds=60.0, times=1)
+        # handle the next matching requests at once but hold their answers `seconds` (a message is stored,
+        # the answer is late); emu.release_hangs() and stop() let every held answer go
     await emu.close_gateway(code=4000)   close frame with that code (discord.py resumes for 4000)
     await emu.drop_gateway()             cut TCP without a close frame (discord.py resumes)
     emu.gateway.invalidate_sessions()    the next RESUME gets INVALID_SESSION and the bot identifies again

@@ -25,6 +25,16 @@ class ValidationError:
 
 
 @dataclass(eq=False)
+class Hang:
+    """Answer the next `times` matching requests `seconds` late (they are handled at once)."""
+
+    method: str
+    pattern: re.Pattern[str]
+    seconds: float
+    times: int
+
+
+@dataclass(eq=False)
 class Fault:
     method: str
     pattern: re.Pattern[str]

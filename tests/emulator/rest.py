@@ -7,6 +7,7 @@ treats a 429 without a `Via` header as a Cloudflare ban; `reply()` and the fault
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -22,6 +23,7 @@ from .interactions import (
     EPHEMERAL,
     LOADING,
     MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
 )
 from .models import (
     CREATE_EVENTS,
@@ -33,7 +35,7 @@ from .models import (
     VIEW_CHANNEL,
     User,
 )
-from .records import RecordedRequest, ValidationError
+from .records import Hang, RecordedRequest, ValidationError
 
 if TYPE_CHECKING:
     from .interactions import InteractionRecord
@@ -67,8 +69,13 @@ def ratelimit_headers(path: str) -> dict[str, str]:
     }
 
 
-# Callback types Discord accepts per interaction type (command, component, autocomplete).
-ALLOWED_CALLBACKS = {APPLICATION_COMMAND: {4, 5, 9}, MESSAGE_COMPONENT: {4, 5, 6, 7, 9}, AUTOCOMPLETE: {8}}
+# Callback types Discord accepts per interaction type (command, component, autocomplete, modal submit).
+ALLOWED_CALLBACKS = {
+    APPLICATION_COMMAND: {4, 5, 9},
+    MESSAGE_COMPONENT: {4, 5, 6, 7, 9},
+    AUTOCOMPLETE: {8},
+    MODAL_SUBMIT: {4, 5, 6, 7},
+}
 
 
 def build_app(emu: DiscordEmulator) -> web.Application:
@@ -102,6 +109,9 @@ def _middleware(emu: DiscordEmulator) -> Any:
         if (fault := _take_fault(emu, request.method, path)) is not None:
             return fault
         response = await handler(request)
+        if (hang := _take_hang(emu, request.method, path)) is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(emu.hangs_released.wait(), hang.seconds)
         _check_response(emu, request.method, path, response)
         response.headers.update(ratelimit_headers(path))
         return response
@@ -117,6 +127,14 @@ def _check_response(emu: DiscordEmulator, method: str, path: str, response: web.
         decoded = json.loads(response.body)
         for problem in emu.validator.response_errors(method, path, response.status, decoded):
             emu.response_errors.append(ValidationError(method, path, problem, decoded))
+
+
+def _take_hang(emu: DiscordEmulator, method: str, path: str) -> Hang | None:
+    for hang in emu.hangs:
+        if hang.times > 0 and hang.method in ("*", method) and hang.pattern.search(path):
+            hang.times -= 1
+            return hang
+    return None
 
 
 def _take_fault(emu: DiscordEmulator, method: str, path: str) -> web.Response | None:

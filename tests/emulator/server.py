@@ -24,6 +24,7 @@ from .interactions import (
     EPHEMERAL,
     LOADING,
     MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
     SELECT_OPTION_TYPES,
     STRING_SELECT,
     EmulatorUsageError,
@@ -35,7 +36,7 @@ from .interactions import (
 )
 from .models import MANAGE_GUILD, MESSAGE_DEFAULT, Channel, Guild, Member, Snowflakes, User, iso
 from .openapi import OpenApiValidator
-from .records import Fault, RecordedRequest, ValidationError
+from .records import Fault, Hang, RecordedRequest, ValidationError
 from .rest import build_app
 
 DEFAULT_APPLICATION_ID = 1_187_654_321_098_765_432
@@ -84,6 +85,8 @@ class DiscordEmulator:
         self.response_errors: list[ValidationError] = []  # the emulator's own answers that break the spec
         self.unexpected_routes: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        self.hangs: list[Hang] = []
+        self.hangs_released = asyncio.Event()  # set by release_hangs() and stop(): every held answer goes
         # Called with each new channel message once it is stored, before the bot gets the answer:
         # lets a test kill the bot between Discord posting and the bot hearing of it.
         self.on_message_stored: Callable[[dict[str, Any]], None] | None = None
@@ -110,6 +113,7 @@ class DiscordEmulator:
         await web.SockSite(self._runner, sock).start()
 
     async def stop(self) -> None:
+        self.release_hangs()
         await self.gateway.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -263,6 +267,17 @@ class DiscordEmulator:
             )
         )
 
+    def hang_next(self, method: str, path_regex: str, *, seconds: float = 60.0, times: int = 1) -> None:
+        """Handle the next `times` matching requests at once but hold their answers for `seconds`.
+
+        Discord did the work (a message is stored) and its answer is late: the case in which a client
+        that gives up must not do the work twice. `release_hangs()` and `stop()` let every held answer go.
+        """
+        self.hangs.append(Hang(method.upper(), re.compile(path_regex), seconds, times))
+
+    def release_hangs(self) -> None:
+        self.hangs_released.set()
+
     # -- interactions (test-facing) --------------------------------------------------------------------
 
     async def slash(
@@ -364,6 +379,30 @@ class DiscordEmulator:
         return await self._interact(
             guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
         )
+
+    async def dispatch_interaction(
+        self,
+        guild: Guild,
+        user: User,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        _channel: Channel | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
+    ) -> InteractionResult:
+        """Low level: dispatch an INTERACTION_CREATE of type `kind` (2 command, 3 component, 4 autocomplete,
+        5 modal submit) whose `data` goes out exactly as given, and await the answer like `slash()`.
+
+        Nothing is checked against the registered commands or a message's components, so a test can send
+        what a stale or hostile client would (an unknown command, no focused option, a number where text
+        belongs, an unknown custom_id). `message` is the message a component sits on (`result.message`).
+        Discord's rules for the answer still apply: the callback types it accepts for `kind`, and 3 s.
+        """
+        channel = _channel or guild.general
+        if message is not None:
+            message = self.find_message(int(message["id"])) or message
+        return await self._interact(guild, user, channel, kind, data, None, message, timeout=timeout)
 
     def _find_command(self, guild: Guild, name: str) -> dict[str, Any]:
         for scope in (guild.id, None):
@@ -540,6 +579,13 @@ class DiscordEmulator:
             }
             if "message" in record.payload:
                 message["interaction_metadata"]["interacted_message_id"] = record.payload["message"]["id"]
+            if record.payload["type"] == MODAL_SUBMIT:  # the modal was shown in answer to a slash command
+                message["interaction_metadata"]["triggering_interaction_metadata"] = {
+                    "id": str(self.snowflake()),
+                    "type": APPLICATION_COMMAND,
+                    "user": user,
+                    "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
+                }
         self.apply_edit(message, body, edited=False)
         message["flags"] = flags  # keeps LOADING on a deferral's placeholder
         if not flags & EPHEMERAL:
