@@ -120,19 +120,25 @@ def test_a_missing_file_is_reported_with_its_path(tmp_path: Path) -> None:
     assert str(missing) in str(refused.value)
 
 
+# Past bot.domain.source's threshold, so rtoml parses it; the comments change nothing in the document.
+PADDING = "# padding\n" * 30_000
+
+
+@pytest.mark.parametrize("padding", ["", PADDING], ids=["tomllib", "rtoml"])
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("[dataset\nid = 1\n", r"line 1: TOML syntax error"),
-        ('[dataset]\nid = "a"\n\nkey = = 3\n', r"line 4: TOML syntax error"),
-    ],
+    ("text", "line"),
+    [("[dataset\nid = 1\n", 1), ('[dataset]\nid = "a"\n\nkey = = 3\n', 4)],
 )
-def test_toml_errors_keep_tomllib_s_line_numbers(text: str, expected: str) -> None:
-    # rtoml parses valid files; tomllib re-parses a broken one so the report names the line.
-    with pytest.raises(DatasetError, match=expected):
-        parse_dataset(text.encode(), origin="broken.toml")
+def test_toml_errors_keep_tomllib_s_line_numbers(padding: str, text: str, line: int) -> None:
+    # rtoml parses big valid files; tomllib re-parses a broken one so the report names the line.
+    lines = padding.count("\n")
+    with pytest.raises(DatasetError, match=rf"line {line + lines}: TOML syntax error"):
+        parse_dataset((padding + text).encode(), origin="broken.toml")
 
 
-def test_the_fast_parser_reads_the_shipped_file_as_tomllib_does() -> None:
-    text = DEFAULT_DATASET_PATH.read_text(encoding="utf-8")
+def test_the_fast_parser_reads_a_big_file_as_tomllib_does() -> None:
+    text = DEFAULT_DATASET_PATH.read_text(encoding="utf-8") + PADDING
     assert rtoml.loads(text) == tomllib.loads(text)
+    assert parse_dataset(text.encode(), origin="big.toml") == replace(
+        load_dataset(DEFAULT_DATASET_PATH), content_hash=parse_dataset(text.encode(), origin="x").content_hash
+    )
