@@ -25,7 +25,6 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
 from bot.storage.database import open_database, transaction
-from bot.storage.dataset_store import install_dataset
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.server_events import ServerEventRepository
 
@@ -82,7 +81,6 @@ class FandexBot(commands.Bot):
         self.components = ComponentFallback(self, DYNAMIC_ITEMS)
         self.clock: Clock = clock or SystemClock()
         self.started_at = time.monotonic()
-        self.dataset_rebuilt = False
 
     async def setup_hook(self) -> None:
         install_callback_adapter()
@@ -90,16 +88,23 @@ class FandexBot(commands.Bot):
         await self.sync_commands_if_changed()
 
     async def prepare(self) -> None:
-        """Open the database, install the dataset and load every extension: everything but Discord.
+        """Load the dataset, open the database and load every extension: everything but Discord.
 
         setup_hook runs it before syncing; the offline preview (`python -m bot ask`) runs it alone.
+        The dataset is read from its TOML file on every start (no copy in SQLite: see
+        migrations/0004_drop_dataset_tables.sql); a file that does not validate raises DatasetError,
+        with every problem listed, before the database is opened.
         """
-        self.db = await open_database(self.settings.database_path)
-        dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)
+        started = time.perf_counter()
+        dataset = await asyncio.to_thread(load_dataset, self.settings.dataset_path)
         self.catalog = Catalog.build(dataset)
         log.info(
-            "Dataset %r ready (%s)", self.dataset.title, "rebuilt" if self.dataset_rebuilt else "unchanged"
+            "Dataset %r ready: %d characters in %.0f ms",
+            self.dataset.title,
+            len(self.dataset.characters),
+            (time.perf_counter() - started) * 1000,
         )
+        self.db = await open_database(self.settings.database_path)
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons answered by custom_id, across restarts
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)

@@ -26,7 +26,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
@@ -61,8 +61,13 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def normalise(text: str) -> str:
     """Casefolded, accent-free words separated by single spaces ("Zoë O'Brien-Hall" -> "zoe obrien hall")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD_LETTERS)
+    if text.isascii():
+        # ASCII has no accents to strip or letters to fold, and casefold is lower: the same result,
+        # 4x faster, and nearly every name is ASCII (the index normalises ~90,000 at 10,000 characters).
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD_LETTERS)
     # An apostrophe joins ("O'Brien" is one name); any other punctuation separates words.
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", bare)).split())
 
@@ -83,11 +88,13 @@ def _compact(normalised: str) -> str:
     return normalised.replace(" ", "")
 
 
-def _name_tokens(text: str) -> set[str]:
+def _name_tokens(text: str, norm: Callable[[str], str] = normalise) -> set[str]:
     """Tokens of a name, plus each hyphenated word joined ("Hyde-Corrin" -> hyde, corrin, hydecorrin)."""
-    tokens = set(normalise(text).split())
+    tokens = set(norm(text).split())
     for word in text.split():
-        parts = normalise(word).split()
+        if word.isascii() and word.isalnum():
+            continue  # one word without punctuation normalises to one token, already in `tokens`
+        parts = norm(word).split()
         if len(parts) > 1:
             tokens.add("".join(parts))
     return tokens
@@ -190,21 +197,31 @@ class CastIndex:
         self._actor_roles: dict[str, list[int]] = {}
         self._entry_tokens: list[frozenset[str]] = []
         postings: dict[str, list[int]] = {}
+        # Building normalises every name, actor and word several times, and first names and surnames
+        # repeat across a cast: memoised for the build only (half of the build at 10,000 characters).
+        normalised: dict[str, str] = {}
+
+        def norm(text: str) -> str:
+            value = normalised.get(text)
+            if value is None:
+                value = normalised[text] = normalise(text)
+            return value
+
         for rank, character in enumerate(self.entries):
             # Single-word aliases ("Nelson", "Spring") are surnames or first names: they match as
             # tokens, so "Nelson" lists every Nelson instead of picking one.
             full_names = [character.name, character.actor]
-            full_names += [alias for alias in character.aliases if len(normalise(alias).split()) > 1]
+            full_names += [alias for alias in character.aliases if len(norm(alias).split()) > 1]
             for name in full_names:
-                key = _compact(normalise(name))
+                key = _compact(norm(name))
                 if key and rank not in self._full_names.setdefault(key, []):
                     self._full_names[key].append(rank)
-            actor_key = _compact(normalise(character.actor))
+            actor_key = _compact(norm(character.actor))
             if actor_key:
                 self._actor_roles.setdefault(actor_key, []).append(rank)
             tokens: set[str] = set()
             for text in (character.name, character.actor, *character.aliases):
-                tokens |= _name_tokens(text)
+                tokens |= _name_tokens(text, norm)
             self._entry_tokens.append(frozenset(tokens))
             for token in tokens:
                 postings.setdefault(token, []).append(rank)
@@ -220,8 +237,10 @@ class CastIndex:
                 deletion_index.setdefault(variant, []).append(token)
             for gram in _trigrams(token):
                 trigram_index.setdefault(gram, []).append(token)
-        self._deletion_index = {variant: tuple(tokens) for variant, tokens in deletion_index.items()}
-        self._trigram_index = {gram: tuple(tokens) for gram, tokens in trigram_index.items()}
+        # Kept as built (private, never mutated after this): copying ~100,000 lists into tuples was a
+        # quarter of the build at 10,000 characters.
+        self._deletion_index = deletion_index
+        self._trigram_index = trigram_index
         # What autocomplete offers before anything is typed: one of a keystroke-by-keystroke
         # sequence's queries, and a scan of every entry (0.8 ms at 10,000 characters) if not kept.
         main = [c for c in self.entries if c.group == CHARACTER_GROUPS[0]] or list(self.entries)
