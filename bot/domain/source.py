@@ -83,7 +83,7 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
 
     problems = Problems(origin)
     top = Entry(problems, "top level", raw)
-    head_raw = top._get("dataset", True)
+    head_raw = top.get("dataset", True)
     head = Entry(problems, "[dataset]", {} if head_raw is MISSING else head_raw)
     dataset_id = head.text("id")
     title = head.text("title")
@@ -124,7 +124,7 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
 
 
 def _verified_on(head: Entry) -> date | None:
-    value = head._get("verified_on", True)
+    value = head.get("verified_on", True)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value  # a bare TOML date literal is fine too
     if isinstance(value, str):
