@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import signal
 import sys
@@ -161,7 +162,7 @@ def ask(args: argparse.Namespace) -> int:
 
     configure_logging("WARNING")  # unexpected errors still print their traceback, chatter does not
     logging.getLogger("discord").setLevel(logging.ERROR)  # "PyNaCl is not installed": no voice here
-    if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe may not encode emoji or ⟦spoiler⟧ marks
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a Windows pipe may not encode emoji or ⟦spoiler⟧ marks
         sys.stdout.reconfigure(errors="replace")
     settings = offline_settings(
         load_settings(require_token=False),

@@ -37,8 +37,6 @@ log = logging.getLogger(__name__)
 
 
 class Cast(commands.GroupCog, group_name="cast", group_description="The cast: who plays whom, and when"):
-    index: CastIndex
-
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
         # A cast member's embed is a pure function of (character, spoiler limit) for the one dataset.

@@ -12,6 +12,8 @@ from typing import Any
 
 import aiosqlite
 import discord
+import discord.gateway
+import discord.http
 import yarl
 from discord.ext import commands
 

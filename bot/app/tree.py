@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
@@ -40,7 +40,7 @@ def _describe_check_failure(error: app_commands.CheckFailure) -> str:
     return "You can't use this command here."
 
 
-def _focused_option(options: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _focused_option(options: list[Any]) -> dict[str, Any] | None:
     """The option an autocomplete is for, inside any subcommand (group)."""
     for option in options:
         if option.get("type") in (1, 2):  # a subcommand or group: its options are nested
@@ -146,7 +146,7 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
             log.warning("Could not answer autocomplete %s", interaction.id, exc_info=True)
 
 
-AutocompleteFunc = Callable[..., Awaitable[list[app_commands.Choice[ChoiceT]]]]
+AutocompleteFunc = Callable[..., Coroutine[Any, Any, list[app_commands.Choice[ChoiceT]]]]
 
 
 def safe_autocomplete(func: AutocompleteFunc[ChoiceT]) -> AutocompleteFunc[ChoiceT]:

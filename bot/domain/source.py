@@ -89,7 +89,7 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
 
     problems = Problems(origin)
     top = Entry(problems, "top level", raw)
-    head_raw = top._get("dataset", True)
+    head_raw = top.get("dataset", True)
     head = Entry(problems, "[dataset]", {} if head_raw is MISSING else head_raw)
     dataset_id = head.text("id")
     title = head.text("title")
@@ -154,7 +154,7 @@ def _parse_toml(text: str) -> dict[str, Any]:
 
 
 def _verified_on(head: Entry) -> date | None:
-    value = head._get("verified_on", True)
+    value = head.get("verified_on", True)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value  # a bare TOML date literal is fine too
     if isinstance(value, str):

@@ -41,7 +41,7 @@ class Entry:
     def fail(self, field_name: str | None, message: str) -> None:
         self.problems.add(self.label, field_name, message)
 
-    def _get(self, name: str, required: bool) -> Any:
+    def get(self, name: str, required: bool) -> Any:
         self.seen.add(name)
         value = self.raw.get(name, MISSING)
         if value is MISSING and required and self.ok:
@@ -49,7 +49,7 @@ class Entry:
         return value
 
     def text(self, name: str, *, required: bool = True, allow_empty: bool = False, default: str = "") -> str:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return default
         if not isinstance(value, str):
@@ -60,7 +60,7 @@ class Entry:
         return value
 
     def optional_text(self, name: str) -> str | None:
-        value = self._get(name, False)
+        value = self.get(name, False)
         if value is MISSING:
             return None
         if not isinstance(value, str) or not value.strip():
@@ -71,7 +71,7 @@ class Entry:
     def integer(
         self, name: str, *, required: bool = True, minimum: int = 0, what: str = "a whole number"
     ) -> int | None:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -80,7 +80,7 @@ class Entry:
         return value
 
     def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = True) -> str | None:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return None
         if value not in allowed:
@@ -89,7 +89,7 @@ class Entry:
         return cast(str, value)
 
     def texts(self, name: str, *, required: bool = False) -> tuple[str, ...]:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -98,7 +98,7 @@ class Entry:
         return tuple(value)
 
     def ints(self, name: str, *, what: str, required: bool = True) -> tuple[int, ...]:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return ()
         if (
@@ -113,7 +113,7 @@ class Entry:
         return tuple(value)
 
     def urls(self, name: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -127,7 +127,7 @@ class Entry:
         return tuple(value)
 
     def date(self, name: str) -> PartialDate:
-        value = self._get(name, True)
+        value = self.get(name, True)
         if value is MISSING:
             return PartialDate(None)
         if not isinstance(value, str):
@@ -140,7 +140,7 @@ class Entry:
             return PartialDate(None)
 
     def tables(self, name: str, *, required: bool = False) -> list[Any]:
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return []
         if not isinstance(value, list):

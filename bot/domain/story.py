@@ -6,7 +6,7 @@ import difflib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.domain.errors import InvalidOptionError, NotFoundError
@@ -63,7 +63,7 @@ def lookup_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_user_text(text[:MAX_QUERY_LENGTH])).casefold()
     # A leading minus is meaningful ("-1" is not season 1); elsewhere a hyphen is punctuation.
     text = _NEGATIVE.sub("minus ", text)
-    words = [_NUMBER_WORDS.get(word, word) for word in _WORD.findall(text)]
+    words = [_NUMBER_WORDS.get(word) or word for word in _WORD.findall(text)]
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     # Any script's decimal digits (e.g. Arabic-Indic) count as the number they stand for.
@@ -114,7 +114,7 @@ def work_index(works: Sequence[Work]) -> dict[str, Work]:
     return _index(works, work_keys)
 
 
-def _find(index: dict[str, Entry], text: str, series: str) -> Entry | None:
+def _find(index: Mapping[str, Entry], text: str, series: str) -> Entry | None:
     key = lookup_key(text)
     if not key:
         return None
@@ -127,7 +127,7 @@ def _find(index: dict[str, Entry], text: str, series: str) -> Entry | None:
     return None
 
 
-def _closest(index: dict[str, Entry], text: str) -> Entry | None:
+def _closest(index: Mapping[str, Entry], text: str) -> Entry | None:
     """The entry whose name is closest to a misspelling ("Solitare"), if any is close enough."""
     key = lookup_key(text)
     if len(key) < 3:
@@ -136,7 +136,7 @@ def _closest(index: dict[str, Entry], text: str) -> Entry | None:
     return index[close[0]] if close else None
 
 
-def _suggest(entries: Sequence[Entry], index: dict[str, Entry], current: str) -> list[Entry]:
+def _suggest(entries: Sequence[Entry], index: Mapping[str, Entry], current: str) -> list[Entry]:
     """Entries for an autocomplete menu: exact, then prefix, then substring matches; a typo's
     nearest entry; and when nothing fits, every entry (a short list beats an empty menu)."""
     needle = lookup_key(current)
