@@ -356,11 +356,15 @@ def _required_story(entry: Entry, name: str) -> StoryText:
 
 
 def _source_kinds(top: Entry) -> dict[str, SourceKind]:
-    raw = top._get("source_kinds", True)
+    raw = top.get("source_kinds", True)
     table = Entry(top.problems, "[source_kinds]", {} if raw is MISSING else raw)
-    kinds = {host: cast(SourceKind, table.choice(host, SOURCE_KINDS)) for host in list(table.raw)}
+    kinds: dict[str, SourceKind] = {}
+    for host in list(table.raw):
+        kind = table.choice(host, SOURCE_KINDS)
+        if kind is not None:
+            kinds[host] = cast(SourceKind, kind)
     table.finish()
-    return {host: kind for host, kind in kinds.items() if kind is not None}
+    return kinds
 
 
 def _urls(value: object) -> Iterator[str]:

@@ -150,7 +150,7 @@ class Entry:
 
     def point(self, name: str, *, required: bool = True) -> StoryPoint:
         """A story point ("none", "S2", "film", "V4", "S3 V5"): how far into the story a text reaches."""
-        value = self._get(name, required)
+        value = self.get(name, required)
         if value is MISSING:
             return NO_STORY
         if not isinstance(value, str):
