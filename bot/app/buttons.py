@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.app.components import send_with_view
 from bot.app.replies import send_private
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.story import Answer, all_sources_text, production_sources, work_sources
@@ -82,7 +83,7 @@ async def send_embed(
     if view is None:
         await interaction.response.send_message(embed=embed)
     else:
-        await interaction.response.send_message(embed=embed, view=view)
+        await send_with_view(interaction, view, embed=embed)
 
 
 async def send_answer(

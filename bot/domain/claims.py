@@ -30,6 +30,8 @@ def claim_state(
     bounds = period(value, zone)
     if bounds is not None and bounds[1] <= now:
         return "lapsed"
+    if bounds is None and status != "announced":
+        return "current"  # a rumour with no date says nothing about when: there is nothing to date
     if now.astimezone(UTC).date() > verified_on:
         return "as_of"
     return "current"

@@ -53,9 +53,9 @@ class StoryPoint:
         for word in words:
             if word == "film" and season is None:
                 season = FILM_SPOILER_SEASON
-            elif word[:1] == "S" and word[1:].isdigit() and season is None and volume is None:
+            elif word[:1] == "S" and _ascii_number(word[1:]) and season is None and volume is None:
                 season = int(word[1:])
-            elif word[:1] == "V" and word[1:].isdigit() and volume is None:
+            elif word[:1] == "V" and _ascii_number(word[1:]) and volume is None:
                 volume = int(word[1:])
             else:
                 raise ValueError(
@@ -76,6 +76,11 @@ class StoryPoint:
 
 
 NO_STORY = StoryPoint()
+
+
+def _ascii_number(text: str) -> bool:
+    # Not str.isdigit(): it accepts "²" (which int() then refuses) and other scripts' digits.
+    return text.isascii() and text.isdigit()
 
 
 @dataclass(frozen=True, slots=True)

@@ -383,7 +383,12 @@ def _urls(value: object) -> Iterator[str]:
 def _check_source_kinds(problems: Problems, raw: object, kinds: dict[str, SourceKind]) -> None:
     """Every source must have a kind, so an answer knows which to link and which never to."""
     unknown = sorted(
-        {source_host(url) for url in _urls(raw) if source_kind(kinds, url, default=None) is None}
+        {
+            source_host(url)
+            for url in _urls(raw)
+            # A URL that is not http(s) is already reported as such: no second problem for it.
+            if url.startswith(("http://", "https://")) and source_kind(kinds, url, default=None) is None
+        }
     )
     for host in unknown:
         problems.add(

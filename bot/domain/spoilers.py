@@ -1,8 +1,9 @@
 """The spoiler policy: how far a server has caught up, and exactly what that hides.
 
 Every piece of story text in the dataset states the story point it reveals (a season and/or a volume,
-validated by `check-data`). A text is hidden when, and only when, its point lies beyond the limit on
-either axis. Names (of books, seasons, the film and the cast), dates and content notes are never story
+validated by `check-data`). A text is hidden when, and only when, the server has not reached its
+point: a season-only or volume-only point on that axis; a point in both (story the show and the books
+both tell) while neither has been reached. Names (of books, seasons, the film and the cast), dates and content notes are never story
 text: they always show. What moderators are told is built from `HIDDEN_KINDS` and `ALWAYS_SHOWN`, the
 same lists the renderers are tested against, so the promise and the behaviour cannot drift.
 """
@@ -39,7 +40,13 @@ class SpoilerLimit:
         return self.volume is not None and volume is not None and volume > self.volume
 
     def hides(self, point: StoryPoint) -> bool:
-        """Whether text revealing `point` goes behind a spoiler tag under this limit."""
+        """Whether text revealing `point` goes behind a spoiler tag under this limit.
+
+        A point naming both a season and a volume is story told in both: a fan who has reached it by
+        either path knows it already, so it is hidden only while both lie beyond the limit.
+        """
+        if point.season is not None and point.volume is not None:
+            return self.hides_season(point.season) and self.hides_volume(point.volume)
         return self.hides_season(point.season) or self.hides_volume(point.volume)
 
     def hides_text(self, text: StoryText) -> bool:

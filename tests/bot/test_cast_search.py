@@ -30,7 +30,7 @@ from bot.domain.cast import (
     query_tokens,
 )
 from bot.domain.errors import NotFoundError
-from bot.domain.model import Character, Dataset
+from bot.domain.model import Character, Dataset, StoryText
 from bot.domain.source import load_dataset
 
 
@@ -64,11 +64,10 @@ def character(
         name=name,
         actor=actor,
         aliases=aliases,
-        role="A role.",
+        role=StoryText("A role."),
         group=group,
         seasons=(1,),
         film=None,
-        role_spoiler_season=None,
         unverified=(),
         notes=(),
         sources=("https://example.org/",),
@@ -339,7 +338,7 @@ def test_a_season_that_does_not_exist_names_those_that_do(dataset: Dataset, seas
 def test_an_unrelated_field_change_keeps_the_index_behaviour(dataset: Dataset) -> None:
     # Roles and sources are not searched: a role mentioning "Nick" does not make Tori a Nick.
     tori = next(c for c in dataset.characters if c.id == "tori-spring")
-    changed = dataclasses.replace(tori, role="Nick's friend.")
+    changed = dataclasses.replace(tori, role=StoryText("Nick's friend."))
     index = CastIndex([changed, *(c for c in dataset.characters if c.id != "tori-spring")])
     assert found_id(index, "Nick") == "nick-nelson"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.dates import PartialDate
-from bot.domain.model import counts, unverified_facts
+from bot.domain.model import NO_STORY, StoryPoint, counts, unverified_facts
 from bot.domain.source import DatasetError, load_dataset, parse_dataset
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
@@ -74,10 +74,13 @@ def test_release_dates(dataset) -> None:
 
     uk = next(p for p in dataset.work("volume-1").publications if p.region == "UK")
     assert uk.date.precision == "month" and uk.date.iso() == "2019-02"
-    assert any("7 February" in note for note in uk.unverified)
+    # The day only an AI-written page gives is kept for editors, never in what fans are shown.
+    assert uk.unverified == ("The exact day.",)
+    assert any("7 February" in note for note in dataset.work("volume-1").editor_notes)
 
     vol4_uk = next(p for p in dataset.work("volume-4").publications if p.region == "UK")
-    assert vol4_uk.date.iso() == "2021-05" and any("13 May" in note for note in vol4_uk.unverified)
+    assert vol4_uk.date.iso() == "2021-05" and vol4_uk.unverified == ("The exact day.",)
+    assert any("13 May" in note for note in dataset.work("volume-4").editor_notes)
 
     film = dataset.production("film")
     assert film.release_date.precision == "year" and film.release_date.year == 2026
@@ -280,3 +283,117 @@ def test_partial_date_sort_key() -> None:
 def test_partial_date_constructor_derives_precision() -> None:
     assert PartialDate(2019, 2).precision == "month"
     assert PartialDate(None).precision == "unknown"
+
+
+# --- story points, editors' notes and source kinds ----------------------------------------------
+
+
+def test_every_story_text_states_its_point(dataset) -> None:
+    volume_1 = dataset.work("volume-1")
+    assert volume_1.summary.reveals == StoryPoint(season=1, volume=1)
+    assert volume_1.notes[0].reveals == NO_STORY
+    assert dataset.character("charlie-spring").role.reveals == StoryPoint(season=3, volume=4)
+    assert dataset.production("film").summary.reveals == StoryPoint(season=4, volume=6)
+
+
+@pytest.mark.parametrize(
+    ("old", "field_name"),
+    [
+        ('summary_reveals = "S1 V1"\n', "summary_reveals"),
+        ('role_reveals = "S3 V4"\n', "role_reveals"),
+    ],
+)
+def test_a_missing_reveals_is_refused(source: str, old: str, field_name: str) -> None:
+    message = refuse(replace_once(source, old, ""))
+    assert f'field "{field_name}"' in message
+
+
+def test_a_note_without_its_reveals_is_refused(source: str) -> None:
+    message = refuse(
+        replace_once(
+            source,
+            '{ text = "Collects the first two webcomic chapters.", reveals = "none" }',
+            '{ text = "Collects the first two webcomic chapters." }',
+        )
+    )
+    assert 'works[0] (id "volume-1")' in message and "reveals" in message
+
+
+@pytest.mark.parametrize("bad", ["S1 V", "Season 1", "V2 S1", "s1", "S0", "42"])
+def test_a_bad_reveals_is_refused_with_the_written_forms(source: str, bad: str) -> None:
+    message = refuse(replace_once(source, 'summary_reveals = "S1 V1"', f'summary_reveals = "{bad}"'))
+    assert 'works[0] (id "volume-1"): field "summary_reveals"' in message
+    assert "story point" in message
+
+
+def test_a_reveals_that_is_not_a_string_is_refused(source: str) -> None:
+    message = refuse(replace_once(source, 'summary_reveals = "S1 V1"', "summary_reveals = 1"))
+    assert 'field "summary_reveals": expected a story point' in message
+
+
+def test_a_point_beyond_the_last_season_or_volume_is_refused(source: str) -> None:
+    broken = replace_once(source, 'summary_reveals = "S1 V1"', 'summary_reveals = "S5 V7"')
+    message = refuse(broken)
+    assert "season 5 is beyond the last one (4)" in message
+    assert "volume 7 is beyond the last one (6)" in message
+    assert 'works (id "volume-1")' in message
+
+
+def test_the_film_level_is_a_valid_point(source: str) -> None:
+    # "film" is season level 4, the film's own spoiler_season: within range.
+    parsed = parse_dataset(
+        replace_once(source, 'summary_reveals = "S1 V1"', 'summary_reveals = "film"').encode(), origin=ORIGIN
+    )
+    volume_1 = parsed.work("volume-1")
+    assert volume_1 is not None and volume_1.summary.reveals == StoryPoint(season=4)
+
+
+def test_a_source_host_without_a_kind_is_refused(source: str) -> None:
+    broken = replace_once(
+        source,
+        '"https://collider.com/heartstopper-season-1-recap/",',
+        '"https://collider.com/heartstopper-season-1-recap/",\n    "https://no-kind.example.net/page",',
+    )
+    message = refuse(broken)
+    assert '[source_kinds]: field "no-kind.example.net": no kind for this source\'s host' in message
+
+
+def test_a_parent_domain_kind_covers_its_subdomains(source: str) -> None:
+    parsed = parse_dataset(
+        replace_once(
+            source,
+            '"https://collider.com/heartstopper-season-1-recap/",',
+            '"https://collider.com/heartstopper-season-1-recap/",\n    "https://news.collider.com/page",',
+        ).encode(),
+        origin=ORIGIN,
+    )
+    assert parsed.source_kind("https://news.collider.com/page") == "press"
+
+
+def test_a_source_kind_must_be_one_of_the_four(source: str) -> None:
+    message = refuse(replace_once(source, '= "press"  # Radio Times', '= "great"  # Radio Times'))
+    assert '[source_kinds]: field "radiotimes.com"' in message and "great" in message
+
+
+def test_editor_notes_are_kept_apart_from_fan_text(dataset) -> None:
+    assert dataset.editor_notes and any("grokipedia" in note for note in dataset.editor_notes)
+    assert any("7 February" in note for note in dataset.work("volume-1").editor_notes)
+    fan_text: list[str] = [dataset.knowledge_note]
+    for work in dataset.works:
+        fan_text += [work.summary.text, *(n.text for n in work.notes), *work.unverified]
+        fan_text += [p.note for p in work.publications] + [u for p in work.publications for u in p.unverified]
+    for production in dataset.productions:
+        fan_text += [production.summary.text, production.release_note, *production.unverified]
+        fan_text += [n.text for n in production.notes] + [f.text for f in production.facts]
+        fan_text += [production.adapts_note.text] if production.adapts_note else []
+    for character in dataset.characters:
+        fan_text += [character.role.text, *(n.text for n in character.notes), *character.unverified]
+    fan_text += [f.text for f in dataset.series_facts] + [e.note for e in dataset.events]
+    for text in fan_text:
+        assert "starting document" not in text.lower(), text
+        assert "typo" not in text.lower(), text
+    # And the editors' notes say what the fan text no longer does.
+    every_editor_note = [*dataset.editor_notes]
+    for entry in (*dataset.works, *dataset.productions, *dataset.characters, *dataset.events):
+        every_editor_note += entry.editor_notes
+    assert any("starting document" in note for note in every_editor_note)

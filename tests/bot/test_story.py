@@ -15,20 +15,17 @@ from bot.app.limits import spoiler_limit_for
 from bot.domain.catalog import Catalog
 from bot.domain.clock import SystemClock
 from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
-from bot.domain.model import Dataset
+from bot.domain.model import NO_STORY, Dataset, StoryPoint, StoryText
 from bot.domain.source import load_dataset
 from bot.domain.spoilers import (
     NO_LIMIT,
     SpoilerLimit,
-    adaptation_note_hidden,
     caught_up_text,
     check_spoiler_limit,
     max_spoiler_season,
     max_spoiler_volume,
     nothing_hidden,
-    production_hidden,
-    work_hidden,
-    work_notes_hidden,
+    story_points,
 )
 from bot.domain.story import (
     adapted_works,
@@ -304,28 +301,51 @@ def test_check_spoiler_limit_refuses_out_of_range(
         check_spoiler_limit(dataset, season, volume)
 
 
-def test_production_and_work_hiding(dataset: Dataset) -> None:
-    limit = SpoilerLimit(season=2, volume=3)
-    assert [p.id for p in dataset.productions if production_hidden(limit, p)] == ["season-3", "film"]
-    hidden_works = {w.id for w in dataset.works if work_hidden(limit, w)}
-    assert hidden_works == {w.id for w in dataset.works if w.spoiler_volume > 3}
-    assert not any(production_hidden(NO_LIMIT, p) for p in dataset.productions)
+@pytest.mark.parametrize(
+    ("point", "limit", "hidden"),
+    [
+        (NO_STORY, SpoilerLimit(0, 0), False),  # text that reveals nothing always shows
+        (StoryPoint(season=1), SpoilerLimit(0, 6), True),
+        (StoryPoint(season=1), SpoilerLimit(1, 0), False),
+        (StoryPoint(volume=3), SpoilerLimit(4, 2), True),
+        (StoryPoint(volume=3), SpoilerLimit(0, 3), False),
+        (StoryPoint(season=2, volume=3), SpoilerLimit(2, 3), False),
+        (StoryPoint(season=2, volume=3), SpoilerLimit(1, 2), True),
+        (StoryPoint(season=4, volume=6), SpoilerLimit(3, 5), True),  # the film counts as season 4
+        (StoryPoint(season=4, volume=6), SpoilerLimit(4, 6), False),
+        (StoryPoint(season=3), SpoilerLimit(season=None, volume=0), False),  # no limit on that axis
+        (StoryPoint(season=3, volume=4), NO_LIMIT, False),
+    ],
+)
+def test_a_limit_hides_exactly_the_points_beyond_it(
+    point: StoryPoint, limit: SpoilerLimit, hidden: bool
+) -> None:
+    assert limit.hides(point) is hidden
+    assert limit.hides_text(StoryText("text", point)) is hidden
 
 
-def test_adaptation_note_waits_for_the_next_season(dataset: Dataset, catalog: Catalog) -> None:
-    season_2 = resolve_production(catalog, "2")
-    # Season 2's note says what from Volume 4 went into Season 3: hidden until Season 3 is watched.
-    assert adaptation_note_hidden(SpoilerLimit(season=2, volume=6), dataset, season_2)
-    assert adaptation_note_hidden(SpoilerLimit(season=3, volume=2), dataset, season_2)  # Volume 3 unread
-    assert not adaptation_note_hidden(SpoilerLimit(season=3, volume=3), dataset, season_2)
-    assert not adaptation_note_hidden(NO_LIMIT, dataset, season_2)
+def test_the_shipped_texts_follow_the_explicit_policy(dataset: Dataset, catalog: Catalog) -> None:
+    caught_up = SpoilerLimit(season=1, volume=2)
+    season_1 = resolve_production(catalog, "1")
+    assert not caught_up.hides_text(season_1.summary)
+    assert season_1.adapts_note is not None and not caught_up.hides_text(season_1.adapts_note)
+    assert not any(caught_up.hides(e.reveals) for e in season_1.episodes)
+    assert caught_up.hides_text(resolve_production(catalog, "2").summary)
+    # Season-3-only role lines are hidden from a server caught up to Season 1 and Volume 1.
+    for character in dataset.characters:
+        if character.seasons == (3,) and character.role.reveals.season == 3:
+            assert SpoilerLimit(season=1, volume=1).hides_text(character.role), character.id
+    assert not any(NO_LIMIT.hides(point) for point in story_points(dataset))
 
 
-def test_work_notes_hidden_with_their_adaptation(dataset: Dataset, catalog: Catalog) -> None:
-    this_winter = resolve_work(catalog, "This Winter")
-    # Read up to Volume 4 but Season 3 unseen: the note naming a Season 3 episode stays hidden.
-    assert work_notes_hidden(SpoilerLimit(season=2, volume=6), dataset, this_winter)
-    assert not work_notes_hidden(SpoilerLimit(season=3, volume=4), dataset, this_winter)
+def test_story_points_collects_every_text_the_dataset_has(dataset: Dataset) -> None:
+    points = story_points(dataset)
+    assert NO_STORY in points
+    assert StoryPoint(season=4, volume=6) in points  # the film's summary
+    every = {t.reveals for c in dataset.characters for t in (c.role, *c.notes)}
+    every |= {e.reveals for p in dataset.productions for e in p.episodes}
+    every |= {w.summary.reveals for w in dataset.works}
+    assert every <= points
 
 
 def test_caught_up_text_uses_dataset_names(dataset: Dataset) -> None:
@@ -334,9 +354,12 @@ def test_caught_up_text_uses_dataset_names(dataset: Dataset) -> None:
     assert caught_up_text(dataset, SpoilerLimit(0, None)) == "caught up to no season yet"
 
 
-def test_nothing_hidden_only_at_the_top(dataset: Dataset) -> None:
-    assert nothing_hidden(dataset, SpoilerLimit(4, 6))
-    assert not nothing_hidden(dataset, SpoilerLimit(4, 5))
+def test_nothing_hidden_only_at_the_top(dataset: Dataset, catalog: Catalog) -> None:
+    assert nothing_hidden(catalog.story_points, SpoilerLimit(4, 6))
+    assert nothing_hidden(catalog.story_points, NO_LIMIT)
+    assert not nothing_hidden(catalog.story_points, SpoilerLimit(3, 5))
+    assert not nothing_hidden(catalog.story_points, SpoilerLimit(2, 5))
+    assert nothing_hidden(frozenset({NO_STORY}), SpoilerLimit(0, 0))
 
 
 @pytest.fixture

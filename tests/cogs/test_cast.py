@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import bot.app.views
-from bot.config import DEFAULT_DATASET_PATH
 from tests.conftest import StartBot
+from tests.datasets import dataset_with
 from tests.emulator import DiscordEmulator, Guild, InteractionResult, User
 
 BUTTON, STRING_SELECT = 2, 3
@@ -54,7 +54,8 @@ async def found(emulator: DiscordEmulator, guild: Guild, user: User, name: str) 
     """The public answer's title and fields."""
     result = await lookup(emulator, guild, user, name)
     assert not result.ephemeral, result.content
-    assert result.components == []
+    # No pick menu: at most the "All sources" button, when the entry has more sources than it shows.
+    assert all(c["custom_id"].startswith("fx:sources:character:") for c in components(result.message))
     return result.embeds[0]["title"], fields(result)
 
 
@@ -107,10 +108,12 @@ async def test_the_answer_holds_role_seasons_film_and_sources(
     assert nick is not None and dataset.film is not None
     result = await lookup(emulator, guild, fan, "Kit Connor")
     [embed] = result.embeds
-    assert embed["description"] == nick.role
+    assert embed["description"] == nick.role.text
     shown = fields(result)
     assert shown["Appears in"] == f"Seasons 1, 2, 3 · {dataset.film.title} (film, cast confirmed)"
-    assert all(url in shown["Sources"] for url in nick.sources)
+    linked = [url for url in nick.sources if url in shown["Sources"]]
+    assert 1 <= len(linked) <= 3
+    assert all(dataset.source_kind(url) != "weak" for url in linked)
     assert result.elapsed < 3
 
 
@@ -120,7 +123,7 @@ async def test_unverified_facts_are_said_plainly(
     await start_bot()
     _, oliver = await found(emulator, guild, fan, "Oliver")
     assert oliver["Played by"] == "not confirmed (unverified)"
-    assert "The actor who plays him." in oliver["Unverified"]
+    assert "The actor who plays him (reported as Jensen Clayden; not confirmed)." in oliver["Unverified"]
     _, elle = await found(emulator, guild, fan, "Elle")
     assert "(film): expected, unverified" in elle["Appears in"]
 
@@ -165,7 +168,7 @@ async def test_a_shared_surname_offers_a_menu_only_the_invoker_can_use(
     assert picked.callback["type"] == 7  # the menu's message is replaced
     assert picked.embeds[0]["title"] == "Sarah Nelson"
     assert fields(picked)["Played by"] == "Olivia Colman"
-    assert picked.components == []
+    assert all(c["custom_id"].startswith("fx:sources:") for c in components(picked.message))
 
 
 async def test_spring_lists_the_spring_family(
@@ -200,13 +203,11 @@ async def test_the_menu_expires_cleanly(
 async def test_an_actor_with_two_roles_lists_the_other_one(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
 ) -> None:
-    dataset_file = tmp_path / "two-roles.toml"
-    dataset_file.write_text(
-        DEFAULT_DATASET_PATH.read_text(encoding="utf-8")
-        + '\n[[characters]]\nid = "test-double"\nname = "Test Double"\nactor = "Kit Connor"\n'
-        'aliases = []\nrole = "A second role, for this test only."\ngroup = "guest"\nseasons = [2]\n'
-        'sources = ["https://example.org/test"]\n',
-        encoding="utf-8",
+    dataset_file = dataset_with(
+        tmp_path / "two-roles.toml",
+        '\n[[characters]]\nid = "test-double"\nname = "Test Double"\nactor = "Kit Connor"\n'
+        'aliases = []\nrole = "A second role, for this test only."\nrole_reveals = "none"\n'
+        'group = "guest"\nseasons = [2]\nsources = ["https://example.org/test"]\n',
     )
     await start_bot(dataset_path=dataset_file)
     result = await lookup(emulator, guild, fan, "Kit Connor")
@@ -224,13 +225,13 @@ async def test_a_role_beyond_the_server_limit_is_behind_a_spoiler(
 ) -> None:
     fandex = await start_bot()
     charlie = fandex.dataset.character("charlie-spring")
-    assert charlie is not None and charlie.role_spoiler_season == 3
+    assert charlie is not None and charlie.role.reveals.season == 3
     plain = await lookup(emulator, guild, fan, "Joe Locke")
-    assert plain.embeds[0]["description"] == charlie.role
+    assert plain.embeds[0]["description"] == charlie.role.text
 
     await fandex.guild_settings.update(guild.id, spoiler_season=1, spoiler_volume=1)
     hidden = await lookup(emulator, guild, fan, "Joe Locke")
-    assert hidden.embeds[0]["description"] == f"||{charlie.role}||"
+    assert hidden.embeds[0]["description"] == f"||{charlie.role.text}||"
     assert hidden.embeds[0]["title"] == "Charlie Spring"
     assert fields(hidden)["Played by"] == "Joe Locke"
     assert fields(hidden)["Appears in"].startswith("Seasons 1, 2, 3")
@@ -238,11 +239,11 @@ async def test_a_role_beyond_the_server_limit_is_behind_a_spoiler(
     # Through the menu too.
     result = await lookup(emulator, guild, fan, "Spring")
     picked = await emulator.select(result, menu(result)["custom_id"], ["charlie-spring"], user=fan)
-    assert picked.embeds[0]["description"] == f"||{charlie.role}||"
+    assert picked.embeds[0]["description"] == f"||{charlie.role.text}||"
 
     # Another server has no limit.
     elsewhere = emulator.add_guild(name="Elsewhere")
-    assert (await lookup(emulator, elsewhere, fan, "Joe Locke")).embeds[0]["description"] == charlie.role
+    assert (await lookup(emulator, elsewhere, fan, "Joe Locke")).embeds[0]["description"] == charlie.role.text
 
 
 # --- misses -----------------------------------------------------------------------------------
@@ -408,11 +409,11 @@ async def test_autocomplete_stays_within_limits_on_a_big_dataset(
 ) -> None:
     extra = "".join(
         f'\n[[characters]]\nid = "extra-{i}"\nname = "Extra{i} {"Long" * 40}"\nactor = "Actor {i}"\n'
-        f'aliases = []\nrole = "Extra."\ngroup = "guest"\nseasons = [1]\nsources = ["https://example.org/{i}"]\n'
+        f'aliases = []\nrole = "Extra."\nrole_reveals = "none"\ngroup = "guest"\nseasons = [1]\n'
+        f'sources = ["https://example.org/{i}"]\n'
         for i in range(60)
     )
-    dataset_file = tmp_path / "big.toml"
-    dataset_file.write_text(DEFAULT_DATASET_PATH.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    dataset_file = dataset_with(tmp_path / "big.toml", extra)
     await start_bot(dataset_path=dataset_file)
     for text in ("e", "extra", "Actor", "Long" * 30):
         choices = await emulator.autocomplete(guild, fan, "cast lookup", "name", text)

@@ -170,9 +170,9 @@ async def test_the_limit_reaches_cast_role_lines(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, fan: User
 ) -> None:
     bot = await start_bot()
-    # A character whose role line the dataset marks as giving away a season after Season 2.
-    character = next(c for c in bot.dataset.characters if (c.role_spoiler_season or 0) > 2)
-    await emulator.slash(guild, moderator, "config spoilers", season=2, volume=6)
+    # A character whose role line states it reveals a season after Season 2.
+    character = next(c for c in bot.dataset.characters if (c.role.reveals.season or 0) > 2)
+    await emulator.slash(guild, moderator, "config spoilers", season=2, volume=1)
     limited = await emulator.slash(guild, fan, "cast lookup", name=character.name)
     assert limited.embeds[0]["description"].startswith("||")
     await emulator.slash(guild, moderator, "config spoilers-off")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import DEFAULT_DATASET_PATH
+from tests import datasets
 from tests.clock import FakeClock
 from tests.conftest import StartBot
 from tests.emulator import DiscordEmulator, Guild, User
@@ -29,9 +29,7 @@ def extra_event(id: str, title: str, date: str, status: str = "confirmed", kind:
 
 def dataset_with(tmp_path: Path, *events: str) -> Path:
     """A copy of the real dataset with `events` appended, to point the DATASET setting at."""
-    path = tmp_path / "dataset-with-extra-events.toml"
-    path.write_text(DEFAULT_DATASET_PATH.read_text(encoding="utf-8") + "".join(events), encoding="utf-8")
-    return path
+    return datasets.dataset_with(tmp_path / "dataset-with-extra-events.toml", *events)
 
 
 EXACT = extra_event("s4-premiere", "Season 4 premieres on Netflix", "2027-04-17T20:00 Europe/London")
@@ -52,14 +50,16 @@ def field(result: Any, name: str) -> str:
 async def test_without_an_event_the_next_release_from_the_dataset(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
-    await start_bot(clock=FakeClock(datetime(2026, 11, 20, 12, 0, tzinfo=UTC)))
+    await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))
     result = await emulator.slash(guild, fan, "countdown")
     assert not result.ephemeral  # a countdown is worth sharing
     [embed] = result.embeds
-    # As of November 2026 the dataset's next release is the film, announced for "2026" with no day.
+    # On 2026-12-01 the dataset's next release is the film, announced for "2026" with no day; its facts
+    # were checked on 3 July 2026, and the answer says so.
     assert embed["title"] == "Heartstopper Forever premieres on Netflix"
     assert description(result) == (
-        "📣 **Announced, not yet confirmed.**\n📅 Expected **2026**; no exact date announced yet."
+        "📣 **Announced, not yet confirmed.**\n📅 Expected **2026**; no exact date announced yet "
+        "(as of 3 July 2026)."
     )
     assert field(result, "Status") == "📣 Announced (not yet confirmed)"
     assert "radiotimes.com" in field(result, "Sources")
@@ -115,7 +115,8 @@ async def test_a_month_is_expected_never_given_a_day(
     result = await emulator.slash(guild, fan, "countdown")
     assert result.embeds[0]["title"] == "Season 4 arrives"
     assert description(result) == (
-        "📣 **Announced, not yet confirmed.**\n📅 Expected **May 2027**; no exact date announced yet."
+        "📣 **Announced, not yet confirmed.**\n📅 Expected **May 2027**; no exact date announced yet "
+        "(as of 3 July 2026)."
     )
     assert not re.search(r"\d+ May|to go|<t:", description(result))
 
@@ -138,14 +139,19 @@ async def test_a_rumour_is_labelled_and_never_offered_as_the_next_release(
 async def test_when_nothing_is_upcoming_it_says_so_and_shows_the_most_recent(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
-    await start_bot(clock=FakeClock(datetime(2032, 3, 1, tzinfo=UTC)))
+    await start_bot(clock=FakeClock(datetime(2027, 2, 1, tzinfo=UTC)))
     result = await emulator.slash(guild, fan, "countdown")
     assert result.embeds[0]["title"] == "Nothing upcoming yet"
     text = description(result)
     assert text.startswith("No upcoming release is known yet.")
-    assert "The most recent was **Heartstopper Forever premieres on Netflix**" in text
-    assert "📅 **2026** (no exact date known), 6 years ago." in text
-    assert "📣 **Announced, not yet confirmed.**" in text  # its status is still labelled
+    # The film was only ever announced for "2026": with no later news it is never called released or
+    # the most recent release; the most recent is the last confirmed one.
+    assert "The most recent was **Heartstopper Forever" not in text
+    assert (
+        "**Heartstopper Forever premieres on Netflix**:\n📅 Was expected **2026**; this dataset has no "
+        "later news (facts verified 3 July 2026)."
+    ) in text
+    assert "The most recent was **Volume 6 published in the US and Canada**" in text
 
 
 async def test_a_servers_own_event_counts_and_can_be_the_next(

@@ -57,12 +57,51 @@ async def test_each_season_answers_with_its_facts(
     assert embed["title"] == title
     values = fields(embed)
     assert values["Release"].startswith(release)
-    assert values["Episodes"].startswith(episodes)
+    assert values["Format"].startswith(episodes)
     assert values["Adapts"].splitlines()[0].startswith(adapts)
     assert embed["description"]  # the summary
-    assert "](http" in values["Sources"]
+    assert 1 <= values["Sources"].count("](http") <= 3  # the best three; the rest behind "All sources"
     assert "||" not in str(embed)  # no limit in this server: nothing hidden
+    assert "Episodes" not in values and "Behind the scenes" not in values  # only with details:True
+    assert embed_length(embed) < 1500  # one screen
     assert result.callback["data"]["allowed_mentions"] == {"parse": []}
+
+
+def embed_length(embed: dict[str, Any]) -> int:
+    """The characters Discord counts towards an embed's 6,000."""
+    parts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+    parts += [embed.get("author", {}).get("name", "")]
+    parts += [f["name"] + f["value"] for f in embed.get("fields", [])]
+    return sum(len(part) for part in parts)
+
+
+async def test_details_list_the_episodes_and_behind_the_scenes(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season="1", details=True)
+    values = fields(result.embeds[0])
+    assert values["Episodes"].splitlines()[:2] == ["1. Meet", "2. Crush"]
+    assert "4. Secret" in values["Episodes"] and "7. Bully" in values["Episodes"]
+    assert "Directed by Euros Lyn." in values["Behind the scenes"]
+
+
+async def test_all_sources_lists_the_rest_privately_and_never_a_weak_page(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    bot = await start_bot()
+    result = await emulator.slash(guild, fan, "plot", season="1")
+    [button] = [c for row in result.components for c in row["components"]]
+    assert button["label"] == "All sources" and button["custom_id"] == "fx:sources:production:season-1"
+    listing = await emulator.click(result, button["custom_id"], user=fan)
+    assert listing.ephemeral
+    links = [line for line in listing.content.splitlines() if line.startswith("• ")]
+    assert len(links) > 3
+    assert all(bot.dataset.source_kind(line.split("(", 1)[1].rstrip(")")) != "weak" for line in links)
+    # The button works after a restart too: its custom_id says what it is about.
+    await start_bot()
+    again = await emulator.click(result, button["custom_id"], user=fan)
+    assert again.ephemeral and again.content == listing.content
 
 
 async def test_film_by_title_and_by_word(
@@ -74,7 +113,8 @@ async def test_film_by_title_and_by_word(
         [embed] = result.embeds
         assert embed["title"] == "Heartstopper Forever"
         release = fields(embed)["Release"]
-        assert release.startswith("expected 2026, no exact date announced")
+        # Today (2026-12-01) is later than the day the facts were checked: the claim is dated.
+        assert release.startswith("expected 2026, no exact date announced (as of 3 July 2026)")
         assert "Announced" in release
         assert fields(embed)["Adapts"].startswith("Heartstopper: Volume 6, Nick and Charlie")
 
@@ -164,8 +204,11 @@ async def test_spoiler_limit_hides_later_story_in_that_server_only(
     assert embed["title"] == "Season 3"
     assert fields(embed)["Release"].startswith("3 October 2024")  # dates stay visible
     assert embed["description"].startswith("||") and embed["description"].endswith("||")
-    assert "||" in fields(embed)["Episodes"] and "||" in fields(embed)["Content notes"]
+    assert "||" not in fields(embed)["Content notes"]  # safety information is never hidden
     assert "Spoiler limit active" in embed["footer"]["text"]
+    detailed = await emulator.slash(guild, fan, "plot", season="3", details=True)
+    titles = fields(detailed.embeds[0])["Episodes"].splitlines()
+    assert titles and all(line.split(". ", 1)[1].startswith("||") for line in titles)  # each title tagged
 
     caught_up = await emulator.slash(guild, fan, "plot", season="1")
     assert "||" not in str(caught_up.embeds[0])
@@ -175,3 +218,19 @@ async def test_spoiler_limit_hides_later_story_in_that_server_only(
 
     elsewhere = await emulator.slash(other, fan, "plot", season="3")
     assert "||" not in str(elsewhere.embeds[0])
+
+
+async def test_caught_up_to_season_1_and_volume_2_hides_exactly_the_later_story(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User
+) -> None:
+    """The issue's acceptance case: Season 1 adapts Volumes 1 and 2, so nothing in it is tagged; Season 2's
+    story is inside tags; content notes never are."""
+    await start_bot()
+    await emulator.slash(guild, moderator, "config spoilers", season=1, volume=2)
+    season_1 = await emulator.slash(guild, fan, "plot", season="1", details=True)
+    assert "||" not in str(season_1.embeds[0])
+    season_2 = await emulator.slash(guild, fan, "plot", season="2", details=True)
+    [embed] = season_2.embeds
+    assert embed["description"].startswith("||") and embed["description"].endswith("||")
+    assert "||" not in fields(embed)["Content notes"]
+    assert all("||" in line for line in fields(embed)["Episodes"].splitlines())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import discord
 import pytest
@@ -11,8 +12,9 @@ from hypothesis import strategies as st
 
 from bot.config import DEFAULT_DATASET_PATH
 from bot.domain.cast import cast_members
-from bot.domain.model import Character, Dataset
+from bot.domain.model import Character, Dataset, StoryPoint, StoryText
 from bot.domain.source import load_dataset
+from bot.domain.sources import pick_sources
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.domain.text import truncate
 from bot.render.cast import (
@@ -40,6 +42,22 @@ def entry(dataset: Dataset, character_id: str) -> Character:
     return found
 
 
+def card(
+    character: Character,
+    dataset: Dataset,
+    limit: SpoilerLimit = NO_LIMIT,
+    other_roles: Sequence[Character] = (),
+) -> discord.Embed:
+    """The /cast lookup embed, with the sources the command picks for it."""
+    return character_embed(
+        character,
+        dataset=dataset,
+        other_roles=other_roles,
+        limit=limit,
+        sources=pick_sources(dataset, character.sources),
+    )
+
+
 def fields(embed: discord.Embed) -> dict[str, str]:
     return {str(f.name): str(f.value) for f in embed.fields}
 
@@ -60,82 +78,138 @@ def assert_within_limits(embed: discord.Embed) -> None:
 
 def test_a_cast_member_shows_the_dataset_facts(dataset: Dataset) -> None:
     nick = entry(dataset, "nick-nelson")
-    embed = character_embed(nick, dataset=dataset, limit=NO_LIMIT)
+    embed = card(nick, dataset, NO_LIMIT)
     shown = fields(embed)
     assert embed.title == nick.name
-    assert embed.description == nick.role
+    assert embed.description == nick.role.text
     assert shown["Played by"] == "Kit Connor"
     assert shown["Cast group"] == "Main cast"
     assert dataset.film is not None
     assert shown["Appears in"] == f"Seasons 1, 2, 3 · {dataset.film.title} (film, cast confirmed)"
+    pick = pick_sources(dataset, nick.sources)
+    assert pick.shown and len(pick.shown) <= 3
+    for url in pick.shown:
+        assert f"]({url})" in shown["Sources"]
     for url in nick.sources:
-        assert url in shown["Sources"]
+        if dataset.source_kind(url) == "weak":
+            assert url not in shown["Sources"]
     assert "Also plays (1)" not in shown
     assert_within_limits(embed)
 
 
 def test_an_expected_film_appearance_is_marked_unverified(dataset: Dataset) -> None:
-    shown = fields(character_embed(entry(dataset, "elle-argent"), dataset=dataset, limit=NO_LIMIT))
+    shown = fields(card(entry(dataset, "elle-argent"), dataset, NO_LIMIT))
     assert "(film): expected, unverified" in shown["Appears in"]
     assert "Appearance in the film is expected but not confirmed." in shown["Unverified"]
 
 
 def test_no_film_claim_without_the_dataset_saying_so(dataset: Dataset) -> None:
-    shown = fields(character_embed(entry(dataset, "tara-jones"), dataset=dataset, limit=NO_LIMIT))
+    shown = fields(card(entry(dataset, "tara-jones"), dataset, NO_LIMIT))
     assert shown["Appears in"] == "Seasons 1, 2, 3"
-    shown = fields(character_embed(entry(dataset, "naomi"), dataset=dataset, limit=NO_LIMIT))
+    shown = fields(card(entry(dataset, "naomi"), dataset, NO_LIMIT))
     assert shown["Appears in"] == "Season 2"
 
 
 def test_an_unconfirmed_actor_is_said_plainly(dataset: Dataset) -> None:
-    shown = fields(character_embed(entry(dataset, "oliver-spring"), dataset=dataset, limit=NO_LIMIT))
+    shown = fields(card(entry(dataset, "oliver-spring"), dataset, NO_LIMIT))
     assert shown["Played by"] == "not confirmed (unverified)"
-    assert "The actor who plays him." in shown["Unverified"]
+    assert "The actor who plays him" in shown["Unverified"]
 
 
 def test_an_unknown_role_is_said_plainly(dataset: Dataset) -> None:
     lara = entry(dataset, "lara-decaro-role")
-    embed = character_embed(lara, dataset=dataset, limit=NO_LIMIT)
-    assert embed.description == lara.role
+    embed = card(lara, dataset, NO_LIMIT)
+    assert embed.description == lara.role.text
     assert fields(embed)["Played by"] == "Lara Decaro"
 
 
 def test_notes_are_shown(dataset: Dataset) -> None:
-    shown = fields(character_embed(entry(dataset, "sarah-nelson"), dataset=dataset, limit=NO_LIMIT))
+    shown = fields(card(entry(dataset, "sarah-nelson"), dataset, NO_LIMIT))
     assert "Olivia Colman could not fit Season 3 into her schedule." in shown["Notes"]
 
 
 def test_other_roles_are_listed(dataset: Dataset) -> None:
     nick = entry(dataset, "nick-nelson")
     twin = dataclasses.replace(nick, id="twin", name="Evil Twin", seasons=(2,))
-    shown = fields(character_embed(nick, dataset=dataset, other_roles=[twin], limit=NO_LIMIT))
+    shown = fields(card(nick, dataset, other_roles=[twin]))
     assert shown["Also plays (1)"] == "• Evil Twin (Season 2)"
 
 
 def test_a_role_beyond_the_spoiler_limit_is_hidden_but_names_stay(dataset: Dataset) -> None:
-    charlie = entry(dataset, "charlie-spring")  # role_spoiler_season = 3
-    assert charlie.role_spoiler_season == 3
-    embed = character_embed(charlie, dataset=dataset, limit=SpoilerLimit(season=1))
-    assert embed.description == f"||{charlie.role}||"
+    charlie = entry(dataset, "charlie-spring")
+    assert charlie.role.reveals == StoryPoint(season=3, volume=4)
+    embed = card(charlie, dataset, SpoilerLimit(season=1, volume=1))
+    assert embed.description == f"||{charlie.role.text}||"
     assert embed.title == charlie.name
     assert fields(embed)["Played by"] == charlie.actor
     assert fields(embed)["Appears in"].startswith("Seasons 1, 2, 3")
-    assert "Season 3" in (embed.footer.text or "")
-    # Caught up far enough, or no role spoiler at all: plain.
-    assert character_embed(charlie, dataset=dataset, limit=SpoilerLimit(season=3)).description == charlie.role
-    nick = entry(dataset, "nick-nelson")  # role_spoiler_season = 1
-    assert character_embed(nick, dataset=dataset, limit=SpoilerLimit(season=1)).description == nick.role
-    tori = entry(dataset, "tori-spring")  # no role_spoiler_season
-    assert character_embed(tori, dataset=dataset, limit=SpoilerLimit(season=1)).description == tori.role
+    assert "Spoiler limit active" in (embed.footer.text or "")
+    # Caught up to the point the role line reveals, or a line that reveals nothing: plain.
+    assert card(charlie, dataset, SpoilerLimit(season=3, volume=4)).description == charlie.role.text
+    nick = entry(dataset, "nick-nelson")
+    assert nick.role.reveals == StoryPoint(season=1, volume=2)
+    assert card(nick, dataset, SpoilerLimit(season=1, volume=2)).description == nick.role.text
+    tori = entry(dataset, "tori-spring")
+    assert tori.role.reveals == StoryPoint()
+    plain = card(tori, dataset, SpoilerLimit(season=0, volume=0))
+    assert plain.description == tori.role.text
+    assert "Spoiler limit" not in (plain.footer.text or "")
+
+
+@pytest.mark.parametrize("character_id", ["jack-maddox", "michael-holden", "oliver-spring"])
+def test_a_season_3_only_role_line_is_tagged_under_a_season_1_limit(
+    dataset: Dataset, character_id: str
+) -> None:
+    character = entry(dataset, character_id)
+    assert character.role.reveals.season == 3
+    embed = card(character, dataset, SpoilerLimit(season=1, volume=1))
+    assert embed.description == f"||{_escaped(character.role.text)}||"
+    assert embed.title == character.name  # names always show
+    shown = card(character, dataset, SpoilerLimit(season=3, volume=6))
+    assert shown.description == _escaped(character.role.text)
+
+
+def _escaped(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def test_a_note_beyond_the_limit_is_tagged_on_its_own_line(dataset: Dataset) -> None:
+    base = entry(dataset, "tori-spring")
+    noted = dataclasses.replace(
+        base,
+        notes=(StoryText("Shown to everyone."), StoryText("Only after Season 3.", StoryPoint(season=3))),
+    )
+    notes = fields(card(noted, dataset, SpoilerLimit(season=2, volume=6)))["Notes"].splitlines()
+    assert notes == ["• Shown to everyone.", "• ||Only after Season 3.||"]
+    assert "||" not in fields(card(noted, dataset, SpoilerLimit(season=3, volume=0)))["Notes"]
+
+
+def test_editor_notes_are_never_shown(dataset: Dataset) -> None:
+    base = entry(dataset, "nick-nelson")
+    edited = dataclasses.replace(base, editor_notes=("EDITOR ONLY: a starting document said otherwise.",))
+    embed = card(edited, dataset)
+    assert "EDITOR ONLY" not in str(embed.to_dict())
+
+
+def test_a_weak_source_is_never_linked(dataset: Dataset) -> None:
+    base = entry(dataset, "nick-nelson")
+    weak = "https://grokipedia.com/page/Nick_Nelson"
+    assert dataset.source_kind(weak) == "weak"
+    only_weak = dataclasses.replace(base, sources=(weak,))
+    sources = fields(card(only_weak, dataset))["Sources"]
+    assert weak not in sources and "grokipedia" not in sources
+    assert "unreliable" in sources
 
 
 def test_dataset_text_is_escaped_and_pipes_cannot_break_the_spoiler(dataset: Dataset) -> None:
     base = entry(dataset, "charlie-spring")
-    odd = dataclasses.replace(base, name="*Bold* _name_", role="Loves a||b and **this**")
-    embed = character_embed(odd, dataset=dataset, limit=SpoilerLimit(season=1))
+    odd = dataclasses.replace(
+        base, name="*Bold* _name_", role=StoryText("Loves a||b and **this**", StoryPoint(season=3))
+    )
+    embed = card(odd, dataset, SpoilerLimit(season=1))
     assert embed.title == "\\*Bold\\* \\_name\\_"
     assert embed.description == "||Loves a\\|\\|b and \\*\\*this\\*\\*||"
-    plain = character_embed(odd, dataset=dataset, limit=NO_LIMIT)
+    plain = card(odd, dataset, NO_LIMIT)
     assert plain.description == "Loves a\\|\\|b and \\*\\*this\\*\\*"
 
 
@@ -153,12 +227,15 @@ def test_any_dataset_text_stays_within_discord_limits(
 ) -> None:
     base = entry(dataset, "charlie-spring")
     odd = dataclasses.replace(
-        base, name=name, actor=name, role=role, notes=tuple(notes), unverified=tuple(notes)
+        base,
+        name=name,
+        actor=name,
+        role=StoryText(role, StoryPoint(season=3)),
+        notes=tuple(StoryText(note, StoryPoint(season=3)) for note in notes),
+        unverified=tuple(notes),
     )
     others = [dataclasses.replace(base, id=f"x{i}", name=name) for i in range(30)]
-    assert_within_limits(
-        character_embed(odd, dataset=dataset, other_roles=others, limit=SpoilerLimit(season=1))
-    )
+    assert_within_limits(card(odd, dataset, SpoilerLimit(season=1), other_roles=others))
 
 
 # --- candidates and misses --------------------------------------------------------------------
