@@ -26,13 +26,13 @@ from bot.render.countdown import (
     server_events_field,
 )
 from bot.render.settings import settings_embed
-from bot.render.story import (
+from bot.render.spoilers import (
     spoiler_level_label,
     spoiler_limit_lifted_text,
     spoiler_limit_set_text,
     volume_level_label,
 )
-from bot.services.announcer import check_announcement_channel, check_announcement_role
+from bot.services.announcement_checks import check_announcement_channel, check_announcement_role
 from bot.services.scheduled_events import (
     ScheduledEventRefused,
     create_scheduled_event,

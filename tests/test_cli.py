@@ -267,4 +267,7 @@ def test_check_data_reports_counts_and_every_unverified_fact() -> None:
     assert unverified, "the shipped dataset marks facts as unverified; this test expects some"
     assert f"Unverified facts ({len(unverified)}):" in lines
     assert [line for line in lines if line.startswith("  - ")] == [f"  - {fact}" for fact in unverified]
-    assert "  - character oliver-spring: The actor who plays him." in lines
+    assert (
+        "  - character oliver-spring: The actor who plays him (reported as Jensen Clayden; not confirmed)."
+        in lines
+    )

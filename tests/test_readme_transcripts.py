@@ -59,3 +59,16 @@ def test_shown_commands_can_be_pasted_into_a_shell() -> None:
     )
     plain = generator.Example("/cast lookup name:Kit Connor")
     assert generator.shown_command(plain) == 'python -m bot ask "/cast lookup name:Kit Connor"'
+
+
+def test_every_answer_in_the_transcripts_fits_one_message() -> None:
+    """An answer fits one screen: under 2,000 characters unless a `details` view was asked for."""
+    generator = load_generator()
+    block = generator.readme_block(generator.README.read_text(encoding="utf-8"))
+    answers = [part for part in block.split("```") if "python -m bot ask" in part]
+    assert len(answers) >= len(generator.registered_commands())
+    for answer in answers:
+        command, _, reply = answer.partition("\n")
+        if "details:True" in command:
+            continue
+        assert 0 < len(reply.strip()) < 2000, command

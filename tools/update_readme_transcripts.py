@@ -29,7 +29,7 @@ sys.path.insert(0, str(PROJECT_ROOT))  # run as a script from anywhere: import t
 
 README = PROJECT_ROOT / "README.md"
 START, END = "<!-- transcripts:start -->", "<!-- transcripts:end -->"
-NOW = "2026-11-25T12:00Z"
+NOW = "2026-12-01T12:00Z"
 DATASET = PROJECT_ROOT / "data" / "heartstopper.toml"
 
 

@@ -11,7 +11,8 @@ import discord
 from bot.app.components import send_with_view
 from bot.app.replies import send_private
 from bot.domain.sources import SourcePick, pick_sources
-from bot.render.story import Answer, all_sources_text, production_sources, work_sources
+from bot.render.common import all_sources_text
+from bot.render.story import Answer, production_sources, work_sources
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot

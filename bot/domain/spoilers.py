@@ -3,9 +3,10 @@
 Every piece of story text in the dataset states the story point it reveals (a season and/or a volume,
 validated by `check-data`). A text is hidden when, and only when, the server has not reached its
 point: a season-only or volume-only point on that axis; a point in both (story the show and the books
-both tell) while neither has been reached. Names (of books, seasons, the film and the cast), dates and content notes are never story
-text: they always show. What moderators are told is built from `HIDDEN_KINDS` and `ALWAYS_SHOWN`, the
-same lists the renderers are tested against, so the promise and the behaviour cannot drift.
+both tell) while neither has been reached. Names (of books, seasons, the film and the cast), dates and
+content notes are never story text: they always show. What moderators are told is built from
+`HIDDEN_KINDS` and `ALWAYS_SHOWN`, the same lists the renderers are tested against, so the promise and
+the behaviour cannot drift.
 """
 
 from __future__ import annotations

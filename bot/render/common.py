@@ -167,3 +167,12 @@ def sources_text(pick: SourcePick) -> str:
     if pick.unreliable and not pick.shown:
         text = "Only unreliable pages report this, so none is linked."
     return text
+
+
+def all_sources_text(title: str, pick: SourcePick) -> str:
+    """The private list behind the "All sources" button: every source fit to link, best first."""
+    lines = [f"Sources for **{discord.utils.escape_markdown(title)}**, best first:"]
+    lines += [f"• {source_links([url])}" for url in pick.all_linkable]
+    if pick.unreliable:
+        lines.append(f"({pick.unreliable} unreliable page(s) not linked.)")
+    return truncate("\n".join(lines), 2000)

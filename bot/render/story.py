@@ -17,7 +17,7 @@ from bot.domain.claims import ClaimState, claim_state
 from bot.domain.dates import PartialDate, long_date
 from bot.domain.model import Dataset, Episode, Production, Publication, StoryText, Work
 from bot.domain.sources import SourcePick, pick_sources
-from bot.domain.spoilers import ALWAYS_SHOWN, HIDDEN_KINDS, SpoilerLimit, caught_up_text, production_at_level
+from bot.domain.spoilers import SpoilerLimit, caught_up_text
 from bot.domain.story import adapted_works, adapting_productions, episode_count
 from bot.domain.text import truncate
 from bot.render.common import (
@@ -28,7 +28,6 @@ from bot.render.common import (
     escape_spoiler_body,
     fit_embed,
     join_lines,
-    source_links,
     sources_text,
     spoiler,
     status_label,
@@ -391,62 +390,6 @@ def work_answer(dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Momen
     return Answer(fit_embed(embed), pick, has_details=False)
 
 
-def all_sources_text(title: str, pick: SourcePick) -> str:
-    """The private list behind the "All sources" button: every source fit to link, best first."""
-    lines = [f"Sources for **{escape_text(title)}**, best first:"]
-    lines += [f"• {source_links([url])}" for url in pick.all_linkable]
-    if pick.unreliable:
-        lines.append(f"({pick.unreliable} unreliable page(s) not linked.)")
-    return truncate("\n".join(lines), 2000)
-
-
 # --------------------------------------------------------------------------------------------
 # /config spoilers
 # --------------------------------------------------------------------------------------------
-
-
-def spoiler_level_label(dataset: Dataset, level: int) -> str:
-    """An autocomplete name for a season level: "0 · nothing watched yet", "4 · Heartstopper Forever"."""
-    if level == 0:
-        return "0 · nothing watched yet"
-    production = production_at_level(dataset, level)
-    return f"{level} · {production.title if production else f'Season {level}'}"
-
-
-def volume_level_label(dataset: Dataset, level: int) -> str:
-    """ "4 · Heartstopper: Volume 4 (also This Winter, Solitaire, …)": every work at that level."""
-    if level == 0:
-        return "0 · nothing read yet"
-    works = [w for w in dataset.works if w.spoiler_volume == level]
-    numbered = [w.title for w in works if w.number == level]
-    others = [w.title for w in works if w.number != level]
-    text = f"{level} · {numbered[0] if numbered else f'Volume {level}'}"
-    if others:
-        text += f" (also {', '.join(others)})"
-    return text
-
-
-def spoiler_promise() -> str:
-    """What a limit hides and what it never hides, from the policy's own lists."""
-    return (
-        f"Beyond the limit, {_listing(HIDDEN_KINDS)} go inside spoiler tags (click to reveal); "
-        f"{_listing(ALWAYS_SHOWN)} always stay visible."
-    )
-
-
-def _listing(items: tuple[str, ...]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
-
-
-def spoiler_limit_set_text(dataset: Dataset, limit: SpoilerLimit, *, nothing_hidden: bool) -> str:
-    """The private confirmation after /config spoilers."""
-    text = f"Spoiler limit set: this server is {caught_up_text(dataset, limit)}. "
-    if nothing_hidden:
-        return text + "That is everything in the dataset, so nothing is hidden for now."
-    return text + f"In /plot, /volume and /cast: {spoiler_promise()} `/config spoilers-off` lifts the limit."
-
-
-def spoiler_limit_lifted_text(had_limit: bool) -> str:
-    if not had_limit:
-        return "There was no spoiler limit here: everything is already shown plainly."
-    return "Spoiler limit lifted: /plot, /volume and /cast now show everything plainly in this server."

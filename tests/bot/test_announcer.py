@@ -27,7 +27,8 @@ from bot.domain.announcements import (
 from bot.domain.countdown import CountdownEvent
 from bot.domain.dates import PartialDate
 from bot.render.countdown import announcement_embed
-from bot.services.announcer import announcement_allowed_mentions, is_announcement_post
+from bot.services.announcement_checks import announcement_allowed_mentions
+from bot.services.announcer import is_announcement_post
 from bot.storage.announcement_log import AnnouncementLog
 from bot.storage.database import open_database
 

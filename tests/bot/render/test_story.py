@@ -18,19 +18,21 @@ from bot.domain.model import Dataset, Episode, Production, StoryPoint, StoryText
 from bot.domain.source import load_dataset
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.domain.story import resolve_episode, resolve_production, resolve_work
-from bot.render.story import (
-    Moment,
-    all_sources_text,
-    date_text,
-    episode_answer,
-    escape_text,
-    production_answer,
-    production_label,
+from bot.render.common import all_sources_text
+from bot.render.spoilers import (
     spoiler_level_label,
     spoiler_limit_lifted_text,
     spoiler_limit_set_text,
     spoiler_promise,
     volume_level_label,
+)
+from bot.render.story import (
+    Moment,
+    date_text,
+    episode_answer,
+    escape_text,
+    production_answer,
+    production_label,
     work_answer,
     work_label,
 )
