@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +80,6 @@ class FandexBot(commands.Bot):
         self.settings = settings
         self.components = ComponentFallback(self)
         self.clock: Clock = clock or SystemClock()
-        self.started_at = time.monotonic()
         self.dataset_rebuilt = False
 
     async def setup_hook(self) -> None:

@@ -23,9 +23,6 @@ FILM_STATUSES: tuple[str, ...] = ("confirmed", "unverified")
 EVENT_KINDS: tuple[str, ...] = ("book", "season", "film", "news")
 
 
-FILM_SPOILER_SEASON = 4
-
-
 @dataclass(frozen=True, slots=True)
 class Fact:
     text: str
