@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run | check-data [PATH] | ask "/command ..." | invite --client-id ID]`."""
+"""Command line: `python -m bot [run | sync [--force] | check-data [PATH] | ask "/command ..." |
+invite --client-id ID]`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import io
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="connect to Discord and serve commands (the default)")
+    sync = sub.add_parser(
+        "sync",
+        help="register the slash commands with Discord now if they changed since the last sync, then exit",
+    )
+    sync.add_argument("--force", action="store_true", help="sync even if they are unchanged")
     check = sub.add_parser("check-data", help="validate a dataset source without a token")
     check.add_argument("path", nargs="?", type=Path, help="dataset file (default: the DATASET setting)")
     check.add_argument(
@@ -94,10 +101,49 @@ async def _run(settings: Settings) -> None:
         log.info("Stopped")
 
 
+async def _sync(settings: Settings, *, force: bool) -> str:
+    """Log in over REST only (no gateway), sync, and say what was done."""
+    import discord
+
+    from bot.app.client import FandexBot
+
+    class CommandSync(FandexBot):
+        async def setup_hook(self) -> None:  # the database, the dataset and the cogs; no start-up sync
+            await self.prepare()
+
+    async with CommandSync(settings) as bot:
+        await bot.login(settings.token)
+        try:
+            synced = await bot.sync_commands(force=force)
+        except discord.HTTPException as exc:
+            raise _SyncRefused(f"Discord refused the command sync: {exc.status} {exc.text or exc}") from exc
+    where = f"to server {settings.dev_guild_id} (DEV_GUILD_ID)" if settings.dev_guild_id else "globally"
+    if synced is None:
+        return f"Commands unchanged since the last sync {where}: nothing sent. Use --force to sync anyway."
+    return f"Synced {synced} commands {where}."
+
+
+class _SyncRefused(Exception):
+    """Discord answered the sync with an error: one line for the operator, exit code 1."""
+
+
+def sync(settings: Settings, *, force: bool) -> int:
+    configure_logging(settings.log_level)
+    return _guarded(lambda: print(asyncio.run(_sync(settings, force=force))))
+
+
 def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
+    return _guarded(lambda: asyncio.run(_run(settings)))
+
+
+def _guarded(main: Callable[[], object]) -> int:
+    """Run `main`; the errors an operator can act on become one line on stderr and exit code 1."""
     try:
-        asyncio.run(_run(settings))
+        main()
+    except _SyncRefused as exc:
+        print(f"fandex: {exc}", file=sys.stderr)
+        return 1
     except DatasetError as exc:
         print(f"fandex: the dataset is invalid, not starting:\n{exc}", file=sys.stderr)
         return 1
@@ -200,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             return ask(args)
         if args.command == "invite":
             return invite(args.client_id)
+        if args.command == "sync":
+            return sync(load_settings(), force=args.force)
         return run(load_settings())
     except ConfigError as exc:
         print(f"fandex: {exc}", file=sys.stderr)

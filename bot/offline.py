@@ -790,7 +790,6 @@ def _multipart_json(multipart: Sequence[Mapping[str, Any]] | None) -> dict[str, 
 class Exchange:
     """What one interaction produced."""
 
-    interaction_type: int
     answered: bool = False
     elapsed: float | None = None  # seconds until the first answer
     messages: list[RecordedMessage] = field(default_factory=list)  # created or changed, in order
@@ -939,7 +938,7 @@ class OfflineSession:
         return payload
 
     async def _dispatch(self, payload: dict[str, Any]) -> Exchange:
-        exchange = Exchange(interaction_type=payload["type"])
+        exchange = Exchange()
         interaction_id = int(payload["id"])
         seen = {m.id: m.changes for m in self.recorder.messages.values()}
         calls_before = len(self.recorder.rest_calls)

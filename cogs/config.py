@@ -33,11 +33,7 @@ from bot.render.spoilers import (
     volume_level_label,
 )
 from bot.services.announcement_checks import check_announcement_channel, check_announcement_role
-from bot.services.scheduled_events import (
-    ScheduledEventRefused,
-    create_scheduled_event,
-    delete_scheduled_event,
-)
+from bot.services.scheduled_events import add_listed_event, delete_scheduled_event
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -221,17 +217,23 @@ class Config(
         now = self.bot.clock.now()
         cleaned_name = clean_event_name(name)
         when = parse_event_date(date, time, settings.timezone, now)
-        event = await self.events.add(guild.id, name=cleaned_name, date=when, created_by=interaction.user.id)
         note = None
         if discord_event:
             await interaction.response.defer(ephemeral=True, thinking=True)  # a Discord round trip follows
-            try:
-                scheduled = await create_scheduled_event(guild, event, zone_of(settings.timezone), now)
-            except ScheduledEventRefused as refused:
-                note = f"⚠️ {refused.message}"
-            else:
-                await self.events.set_scheduled_event(event.id, scheduled.id)
-                note = "It is also listed in the server's Events tab."
+            event, refused = await add_listed_event(
+                self.events,
+                guild,
+                name=cleaned_name,
+                date=when,
+                created_by=interaction.user.id,
+                zone=zone_of(settings.timezone),
+                now=now,
+            )
+            note = f"⚠️ {refused.message}" if refused else "It is also listed in the server's Events tab."
+        else:
+            event = await self.events.add(
+                guild.id, name=cleaned_name, date=when, created_by=interaction.user.id
+            )
         text = event_added_text(
             event, scheduled_note=note, announcements_on=settings.announce_channel_id is not None
         )

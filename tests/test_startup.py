@@ -102,6 +102,45 @@ async def test_dev_guild_gets_its_own_sync(
     assert emulator.command_puts == {None: 1, guild.id: 1}
 
 
+async def test_the_sync_command_syncs_when_changed_or_forced_then_exits(
+    emulator: DiscordEmulator, start_bot: StartBot, tmp_path: Path
+) -> None:
+    env = bot_environment(
+        api_base=emulator.api_base,
+        gateway_url=emulator.gateway_url,
+        database_path=tmp_path / "fandex.sqlite3",  # the file start_bot uses
+        log_level="WARNING",
+    )
+
+    async def sync(*flags: str) -> tuple[int, list[str]]:
+        process = await BotProcess.start(["-m", "bot", "sync", *flags], env)
+        code = await process.wait(60)
+        return code, process.lines
+
+    code, lines = await sync()
+    assert (code, emulator.command_puts[None]) == (0, 1), lines
+    assert lines == [f"Synced {len(emulator.registered_commands())} commands globally."]
+
+    code, lines = await sync()
+    assert (code, emulator.command_puts[None]) == (0, 1), lines
+    assert lines == [
+        "Commands unchanged since the last sync globally: nothing sent. Use --force to sync anyway."
+    ]
+
+    code, lines = await sync("--force")
+    assert (code, emulator.command_puts[None]) == (0, 2), lines
+    assert lines[-1].startswith("Synced ")
+    assert emulator.identify_payloads == []  # REST only: it never connected to the gateway
+
+    emulator.fail_next("PUT", r"/commands$", 403)
+    code, lines = await sync("--force")
+    assert code == 1
+    assert lines == ["fandex: Discord refused the command sync: 403 Missing Permissions"], lines
+
+    await start_bot()  # the hash the sync stored: a normal start does not sync again
+    assert emulator.command_puts[None] == 2
+
+
 # -- /about and /config -------------------------------------------------------------------------------
 
 

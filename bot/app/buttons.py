@@ -17,8 +17,6 @@ from bot.render.story import Answer, production_sources, work_sources
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
 
-ENTRY_KINDS = ("production", "work", "character")
-
 
 def entry_sources(bot: FandexBot, kind: str, entry_id: str) -> tuple[str, SourcePick] | None:
     """The title and sources of a catalog entry, or None if this dataset no longer has it."""

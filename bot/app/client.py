@@ -82,7 +82,6 @@ class FandexBot(commands.Bot):
         self.settings = settings
         self.components = ComponentFallback(self, DYNAMIC_ITEMS)
         self.clock: Clock = clock or SystemClock()
-        self.started_at = time.monotonic()
 
     async def setup_hook(self) -> None:
         install_callback_adapter()
@@ -155,24 +154,30 @@ class FandexBot(commands.Bot):
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync when the command set differs from the last one synced to this scope; return whether it did."""
+        try:
+            return await self.sync_commands() is not None
+        except discord.HTTPException:
+            # The bot still works with the previously registered commands; next start tries again.
+            log.exception("Command sync failed")
+            return False
+
+    async def sync_commands(self, *, force: bool = False) -> int | None:
+        """Sync to DEV_GUILD_ID's server (else globally) when the command set differs from the last one
+        synced there, or always with `force`. How many were synced, or None when unchanged; raises
+        discord.HTTPException when Discord refuses."""
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         scope = f"guild:{guild.id}" if guild else "global"
         key = f"command_hash:{self.application_id}:{scope}"
         digest = self.command_hash()
         async with self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
             row = await cursor.fetchone()
-        if row is not None and row[0] == digest:
+        if not force and row is not None and row[0] == digest:
             log.info("Commands unchanged since the last sync (%s); not syncing", scope)
-            return False
+            return None
 
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
-        try:
-            synced = await self.tree.sync(guild=guild)
-        except discord.HTTPException:
-            # The bot still works with the previously registered commands; next start tries again.
-            log.exception("Command sync (%s) failed", scope)
-            return False
+        synced = await self.tree.sync(guild=guild)
         async with transaction(self.db) as db:
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -180,7 +185,7 @@ class FandexBot(commands.Bot):
                 (key, digest),
             )
         log.info("Synced %d commands (%s)", len(synced), scope)
-        return True
+        return len(synced)
 
     # -- events ---------------------------------------------------------------------------------
 

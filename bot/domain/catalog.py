@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from bot.domain.cast import CastIndex
 from bot.domain.countdown import CountdownEvent, build_dataset_events
-from bot.domain.model import Character, Dataset, Production, ReleaseEvent, StoryPoint, Work
+from bot.domain.model import Character, Dataset, Production, StoryPoint, Work
 from bot.domain.spoilers import story_points
 from bot.domain.story import production_index, productions_in_order, work_index
 
@@ -24,7 +24,6 @@ class Catalog:
     works: Mapping[str, Work]
     productions: Mapping[str, Production]
     characters: Mapping[str, Character]
-    release_events: Mapping[str, ReleaseEvent]
     production_order: tuple[Production, ...]  # the seasons in order, then the film
     production_names: Mapping[str, Production]  # lookup key -> production
     work_names: Mapping[str, Work]
@@ -40,7 +39,6 @@ class Catalog:
             works=MappingProxyType({w.id: w for w in dataset.works}),
             productions=MappingProxyType({p.id: p for p in dataset.productions}),
             characters=MappingProxyType({c.id: c for c in dataset.characters}),
-            release_events=MappingProxyType({e.id: e for e in dataset.events}),
             production_order=order,
             production_names=MappingProxyType(production_index(order)),
             work_names=MappingProxyType(work_index(dataset.works)),

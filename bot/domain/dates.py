@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -154,21 +154,6 @@ class PartialDate:
         if self.time is not None:
             local = local.replace(hour=self.time.hour, minute=self.time.minute)
         return local.astimezone(UTC)
-
-    def latest(self) -> datetime | None:
-        """The last instant (aware, UTC, inclusive) of the period; equals earliest() for a time."""
-        if self.year is None:
-            return None
-        if self.time is not None:
-            return self.earliest()
-        tz = self._tzinfo()
-        if self.month is None:
-            end = datetime(self.year + 1, 1, 1, tzinfo=tz)
-        elif self.day is None:
-            end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=tz)
-        else:
-            end = datetime(self.year, self.month, self.day, tzinfo=tz) + timedelta(days=1)
-        return end.astimezone(UTC) - timedelta(microseconds=1)
 
     def sort_key(self) -> tuple[int, datetime, int]:
         """Chronological by start; a vaguer date sorts after a precise one starting together; unknown last."""

@@ -24,9 +24,5 @@ class InvalidOptionError(FandexError):
     """An option value is malformed or out of range."""
 
 
-class PermissionDeniedError(FandexError):
-    """The member may not use this command here."""
-
-
 class StorageError(FandexError):
     """The settings database could not be written; nothing was changed."""

@@ -207,7 +207,6 @@ class Dataset:
     productions: tuple[Production, ...]
     characters: tuple[Character, ...]
     events: tuple[ReleaseEvent, ...]
-    content_hash: str
     editor_notes: tuple[str, ...] = field(default=())  # for maintainers only: never shown to fans
     source_kinds: Mapping[str, SourceKind] = field(default_factory=dict)
 

@@ -9,7 +9,6 @@ from typing import Literal
 from bot.domain.spoilers import SpoilerLimit
 
 Reminder = Literal["none", "1d", "1w"]
-REMINDERS: tuple[Reminder, ...] = ("none", "1d", "1w")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import tomllib
@@ -34,16 +33,6 @@ from bot.domain.source_checks import check_references, check_source_kinds, check
 from bot.domain.source_fields import MISSING, Entry, Problems
 
 log = logging.getLogger(__name__)
-
-
-# Bump when the model or its stored form changes: the hash then differs, so every database rebuilds
-# its copy even though the source file did not change.
-MODEL_VERSION = 1
-
-
-def source_hash(data: bytes) -> str:
-    """The hash a built database is keyed by: the source bytes plus the model version."""
-    return hashlib.sha256(b"fandex-dataset-model-%d\n" % MODEL_VERSION + data).hexdigest()
 
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -125,7 +114,6 @@ def parse_dataset(data: bytes, *, origin: str) -> Dataset:
         productions=productions,
         characters=characters,
         events=events,
-        content_hash=source_hash(data),
         editor_notes=editor_notes,
         source_kinds=source_kinds,
     )

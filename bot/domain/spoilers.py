@@ -29,10 +29,6 @@ class SpoilerLimit:
     season: int | None = None
     volume: int | None = None
 
-    @property
-    def active(self) -> bool:
-        return self.season is not None or self.volume is not None
-
     def hides_season(self, season: int | None) -> bool:
         """Whether story content from `season` (the film counts as the season after the last) is hidden."""
         return self.season is not None and season is not None and season > self.season

@@ -15,12 +15,6 @@ from bot.domain.text import clean_user_text, truncate
 BRAND_COLOUR = discord.Colour(0xE8799E)  # Heartstopper pink
 
 
-ERROR_COLOUR = discord.Colour(0xC0392B)
-
-
-CONTENT_LIMIT = 2000
-
-
 EMBED_TOTAL_LIMIT = 6000
 
 
@@ -71,10 +65,6 @@ def escape_spoiler_body(text: str) -> str:
 
 def spoiler(text: str) -> str:
     return f"||{escape_spoiler_body(text)}||" if text else text
-
-
-def maybe_spoiler(text: str, hidden: bool) -> str:
-    return spoiler(text) if hidden else text
 
 
 def timestamp(moment: datetime, style: Literal["f", "F", "d", "D", "t", "T", "R"] = "F") -> str:

@@ -41,7 +41,6 @@ class Answer:
 
     embed: discord.Embed
     sources: SourcePick
-    has_details: bool  # whether a `details:True` answer would show more
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,14 +244,6 @@ def _adapts_field(dataset: Dataset, production: Production, limit: SpoilerLimit)
     return value
 
 
-def _production_texts(production: Production) -> list[StoryText]:
-    texts = [production.summary, *production.notes, *(StoryText(f.text, f.reveals) for f in production.facts)]
-    if production.adapts_note:
-        texts.append(production.adapts_note)
-    texts += [StoryText(e.title, e.reveals) for e in production.episodes if e.title]
-    return texts
-
-
 def production_sources(dataset: Dataset, production: Production) -> SourcePick:
     return pick_sources(
         dataset,
@@ -301,7 +292,9 @@ def production_answer(
     if production.adapts_note:
         shown.append(production.adapts_note)
     _footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown))
-    return Answer(fit_embed(embed), pick, has_details=bool(production.episodes or extras) and not details)
+    if (production.episodes or extras) and not details:
+        embed.set_footer(text=f"{embed.footer.text} More with details:True.")
+    return Answer(fit_embed(embed), pick)
 
 
 def episode_answer(
@@ -320,7 +313,7 @@ def episode_answer(
     pick = pick_sources(dataset, production.episodes_sources or production.sources)
     _add_sources(embed, pick)
     _footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals))
-    return Answer(fit_embed(embed), pick, has_details=False)
+    return Answer(fit_embed(embed), pick)
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,7 +380,7 @@ def work_answer(dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Momen
     pick = work_sources(dataset, work)
     _add_sources(embed, pick)
     _footer(embed, dataset, limit, any(limit.hides_text(t) for t in (work.summary, *work.notes)))
-    return Answer(fit_embed(embed), pick, has_details=False)
+    return Answer(fit_embed(embed), pick)
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import aiosqlite
 import discord
 
 from bot.domain.countdown import zone_of
@@ -53,6 +54,7 @@ from bot.domain.announcements import (
     late_text,
 )
 from bot.storage.announcement_log import AnnouncementLog
+from bot.storage.database import transaction
 
 log = logging.getLogger(__name__)
 
@@ -356,7 +358,10 @@ class Announcer:
         report: RunReport,
         reason: str,
     ) -> None:
-        await self.log.settle(row, "failed", detail=reason)
+        # The row and the note in /config show are one change: never a 'failed' row nobody is told about.
+        async with transaction(self.bot.db) as tx:
+            await self.log.settle(row, "failed", detail=reason, tx=tx)
+            await self._report_problem(guild.id, due, now, reason, tx=tx)
         report.failed += 1
         log.warning(
             "Could not post the %s announcement of %s in guild %s: %s",
@@ -365,9 +370,16 @@ class Announcer:
             guild.id,
             reason,
         )
-        await self._report_problem(guild.id, due, now, reason)
 
-    async def _report_problem(self, guild_id: int, due: DueAnnouncement, now: datetime, reason: str) -> None:
+    async def _report_problem(
+        self,
+        guild_id: int,
+        due: DueAnnouncement,
+        now: datetime,
+        reason: str,
+        *,
+        tx: aiosqlite.Connection | None = None,
+    ) -> None:
         what = "reminder" if due.kind == "reminder" else "announcement"
         text = f"{timestamp(now, 'f')}: the {what} for **{due.event.safe_title}**: {reason}."
-        await self.bot.guild_settings.update(guild_id, announce_error=text)
+        await self.bot.guild_settings.update(guild_id, announce_error=text, tx=tx)

@@ -11,6 +11,7 @@ import discord
 from bot.domain.countdown import ServerEvent, local_midnight
 from bot.domain.dates import PartialDate
 from bot.domain.errors import FandexError
+from bot.storage.server_events import ServerEventRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,44 @@ def scheduled_event_times(value: PartialDate, zone: ZoneInfo, now: datetime) -> 
     return start, max(end, start + timedelta(minutes=30))
 
 
+async def add_listed_event(
+    events: ServerEventRepository,
+    guild: discord.Guild,
+    *,
+    name: str,
+    date: PartialDate,
+    created_by: int,
+    zone: ZoneInfo,
+    now: datetime,
+) -> tuple[ServerEvent, ScheduledEventRefused | None]:
+    """Add a server event also listed in the server's Events tab, as one change.
+
+    Discord's scheduled event is made first; the event and its link to it are then one INSERT, and should
+    that fail, the scheduled event is deleted again: never an event that lost its listing, nor a listing
+    the bot forgot. When Discord refuses the listing, the event is added without one (and why is returned).
+    """
+    await events.check_addable(guild.id, name)  # the usual refusals, before Discord is asked anything
+    scheduled_id: int | None = None
+    refused: ScheduledEventRefused | None = None
+    try:
+        scheduled_id = (await create_scheduled_event(guild, name, date, zone, now)).id
+    except ScheduledEventRefused as exc:
+        refused = exc
+    try:
+        event = await events.add(
+            guild.id, name=name, date=date, created_by=created_by, scheduled_event_id=scheduled_id
+        )
+    except Exception:
+        if scheduled_id is not None and not await delete_scheduled_event(
+            guild, scheduled_id, reason="/config event-add failed"
+        ):
+            log.warning("Scheduled event %s in guild %s outlived its failed add", scheduled_id, guild.id)
+        raise
+    return event, refused
+
+
 async def create_scheduled_event(
-    guild: discord.Guild, event: ServerEvent, zone: ZoneInfo, now: datetime
+    guild: discord.Guild, name: str, date: PartialDate, zone: ZoneInfo, now: datetime
 ) -> discord.ScheduledEvent:
     me = guild.me
     permissions = me.guild_permissions if me is not None else discord.Permissions.none()
@@ -52,10 +89,10 @@ async def create_scheduled_event(
             "I could not add it to the server's Events tab: I need the **Create Events** (or Manage Events) "
             "permission. The event itself is saved."
         )
-    start, end = scheduled_event_times(event.date, zone, now)
+    start, end = scheduled_event_times(date, zone, now)
     try:
         return await guild.create_scheduled_event(
-            name=event.name,
+            name=name,
             start_time=start,
             end_time=end,
             entity_type=discord.EntityType.external,
@@ -77,11 +114,13 @@ async def create_scheduled_event(
         ) from exc
 
 
-async def delete_scheduled_event(guild: discord.Guild, scheduled_event_id: int) -> bool:
+async def delete_scheduled_event(
+    guild: discord.Guild, scheduled_event_id: int, *, reason: str = "/config event-remove"
+) -> bool:
     """Remove the scheduled event we made; False if Discord refused (it may already be gone)."""
     try:
         scheduled = await guild.fetch_scheduled_event(scheduled_event_id)
-        await scheduled.delete(reason="/config event-remove")
+        await scheduled.delete(reason=reason)
     except discord.NotFound:
         return True
     except discord.HTTPException as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.storage.database import transaction
+from bot.storage.database import joined_transaction, transaction
 
 if TYPE_CHECKING:
     pass
@@ -75,9 +75,10 @@ class AnnouncementLog:
         *,
         message_id: int | None = None,
         detail: str | None = None,
+        tx: aiosqlite.Connection | None = None,
     ) -> None:
-        """Move a pending row on; a settled row never changes again."""
-        async with transaction(self._db) as db:
+        """Move a pending row on (in the caller's transaction `tx`, if given); a settled row never changes."""
+        async with joined_transaction(self._db, tx) as db:
             await db.execute(
                 "UPDATE announcements SET state = ?, message_id = COALESCE(?, message_id),"
                 " detail = COALESCE(?, detail)"

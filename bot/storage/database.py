@@ -7,7 +7,7 @@ import logging
 import re
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,10 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # One writer at a time per connection: an explicit transaction spans awaits, so two coroutines
 # sharing the connection must not interleave their statements inside it.
 _write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+# What to run when the transaction open on a connection ends (see after_transaction).
+_when_done: weakref.WeakKeyDictionary[aiosqlite.Connection, list[Callable[[], object]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
         except sqlite3.OperationalError as exc:
             log.error("Could not start a write transaction: %s", exc)
             raise StorageError(_storage_message(exc)) from exc
+        _when_done[db] = []
         try:
             yield db
             await db.execute("COMMIT")
@@ -120,6 +125,30 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
                 log.error("Write transaction failed: %s", exc)
                 raise StorageError(_storage_message(exc)) from exc
             raise
+        finally:
+            for callback in _when_done.pop(db, []):
+                callback()
+
+
+@asynccontextmanager
+async def joined_transaction(
+    db: aiosqlite.Connection, tx: aiosqlite.Connection | None
+) -> AsyncIterator[aiosqlite.Connection]:
+    """`tx`, a transaction the caller already opened with `transaction()`, or else a new one on `db`.
+
+    Repositories take `tx=` so that one caller can make several of their writes a single transaction.
+    """
+    if tx is None:
+        async with transaction(db) as new:
+            yield new
+    else:
+        yield tx
+
+
+def after_transaction(tx: aiosqlite.Connection, callback: Callable[[], object]) -> None:
+    """Run `callback` when the transaction open on `tx` ends, committed or rolled back (to drop a cache
+    entry: a read made while it was open may have seen a write that never committed)."""
+    _when_done[tx].append(callback)
 
 
 def _storage_message(exc: sqlite3.Error) -> str:

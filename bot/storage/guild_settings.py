@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.domain.clock import Clock
 from bot.domain.settings import GuildSettings
-from bot.storage.database import transaction
+from bot.storage.database import after_transaction, joined_transaction
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(GuildSettings))
 _WRITABLE = frozenset(_COLUMNS) - {"guild_id", "updated_at"}
@@ -43,8 +43,10 @@ class GuildSettingsRepository:
         self._cache[guild_id] = settings
         return settings
 
-    async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
-        """Change some settings in one transaction and return the settings as stored."""
+    async def update(
+        self, guild_id: int, *, tx: aiosqlite.Connection | None = None, **changes: Any
+    ) -> GuildSettings:
+        """Change some settings in one transaction (the caller's `tx`, if given) and return them as stored."""
         unknown = set(changes) - _WRITABLE
         if unknown:
             raise TypeError(f"Unknown guild setting(s): {', '.join(sorted(unknown))}")
@@ -55,17 +57,16 @@ class GuildSettingsRepository:
         columns = ", ".join(["guild_id", *names, "updated_at"])
         placeholders = ", ".join("?" for _ in range(len(names) + 2))
         assignments = ", ".join(f"{name} = excluded.{name}" for name in [*names, "updated_at"])
-        try:
-            async with transaction(self._db) as db:
-                await db.execute(
-                    f"INSERT INTO guild_settings ({columns}) VALUES ({placeholders}) "
-                    f"ON CONFLICT(guild_id) DO UPDATE SET {assignments}",
-                    (guild_id, *(changes[name] for name in names), now),
-                )
-        finally:
-            # Dropped after the transaction ends, committed or not, so a read made while it was
-            # open (on this same connection) cannot leave an uncommitted value behind.
+        async with joined_transaction(self._db, tx) as db:
+            await db.execute(
+                f"INSERT INTO guild_settings ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT(guild_id) DO UPDATE SET {assignments}",
+                (guild_id, *(changes[name] for name in names), now),
+            )
+            # Dropped now, and again when the transaction ends, committed or not, so that a read made
+            # while it was open (on this same connection) cannot leave an uncommitted value behind.
             self._cache.pop(guild_id, None)
+            after_transaction(db, lambda: self._cache.pop(guild_id, None))
         return await self.get(guild_id)
 
     async def with_announcements(self) -> list[GuildSettings]:

@@ -38,6 +38,20 @@ def _chronological(events: Iterable[ServerEvent]) -> list[ServerEvent]:
     return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
 
 
+def _refuse_if_taken(taken: set[str], name: str) -> None:
+    """`taken`: the server's event names, casefolded."""
+    if name.casefold() in taken:
+        raise InvalidOptionError(
+            f"This server already has an event called **{escape_user_text(name)}**. "
+            "Pick another name, or remove that one first."
+        )
+    if len(taken) >= MAX_SERVER_EVENTS:
+        raise InvalidOptionError(
+            f"This server already has {MAX_SERVER_EVENTS} events, the most it can have. "
+            "Remove one with `/config event-remove` first."
+        )
+
+
 class ServerEventRepository:
     """The only code that reads or writes `guild_events`."""
 
@@ -74,13 +88,29 @@ class ServerEventRepository:
             grouped.setdefault(event.guild_id, []).append(event)
         return {guild_id: _chronological(events) for guild_id, events in grouped.items()}
 
-    async def add(self, guild_id: int, *, name: str, date: PartialDate, created_by: int) -> ServerEvent:
-        """Store a new event; the limit and the unique name are checked in the same transaction."""
+    async def add(
+        self,
+        guild_id: int,
+        *,
+        name: str,
+        date: PartialDate,
+        created_by: int,
+        scheduled_event_id: int | None = None,
+    ) -> ServerEvent:
+        """Store a new event (with the Discord scheduled event listing it, if any) in one INSERT; the
+        limit and the unique name are checked in the same transaction."""
         name = clean_event_name(name)
-        name_key = name.casefold()
         created_at = self._clock.now()
         with self._invalidating(guild_id):
-            return await self._add(guild_id, name, name_key, date, created_by, created_at)
+            return await self._add(guild_id, name, date, created_by, created_at, scheduled_event_id)
+
+    async def check_addable(self, guild_id: int, name: str) -> None:
+        """Refuse now what `add` would refuse (a taken name, a full list), before anything else is done."""
+        async with self._db.execute(
+            "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            taken = {row[0] for row in await cursor.fetchall()}
+        _refuse_if_taken(taken, clean_event_name(name))
 
     @contextlib.contextmanager
     def _invalidating(self, guild_id: int | None) -> Iterator[None]:
@@ -98,46 +128,38 @@ class ServerEventRepository:
         self,
         guild_id: int,
         name: str,
-        name_key: str,
         date: PartialDate,
         created_by: int,
         created_at: datetime,
+        scheduled_event_id: int | None,
     ) -> ServerEvent:
         async with transaction(self._db) as db:
             async with db.execute(
                 "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
             ) as cursor:
                 taken = {row[0] for row in await cursor.fetchall()}
-            if name_key in taken:
-                raise InvalidOptionError(
-                    f"This server already has an event called **{escape_user_text(name)}**. "
-                    "Pick another name, or remove that one first."
-                )
-            if len(taken) >= MAX_SERVER_EVENTS:
-                raise InvalidOptionError(
-                    f"This server already has {MAX_SERVER_EVENTS} events, the most it can have. "
-                    "Remove one with `/config event-remove` first."
-                )
+            _refuse_if_taken(taken, name)
             try:
                 cursor = await db.execute(
-                    "INSERT INTO guild_events (guild_id, name, name_key, date, created_by, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (guild_id, name, name_key, date.iso(), created_by, created_at.isoformat()),
+                    "INSERT INTO guild_events"
+                    " (guild_id, name, name_key, date, scheduled_event_id, created_by, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        name,
+                        name.casefold(),
+                        date.iso(),
+                        scheduled_event_id,
+                        created_by,
+                        created_at.isoformat(),
+                    ),
                 )
             except sqlite3.IntegrityError as exc:  # the UNIQUE backstop, should the check above ever miss
                 raise InvalidOptionError("An event with that name already exists here.") from exc
             event_id = cursor.lastrowid
         assert event_id is not None
         log.info("Guild %s added event %s (%s)", guild_id, event_id, date.iso())
-        return ServerEvent(event_id, guild_id, name, date, None, created_by, created_at)
-
-    async def set_scheduled_event(self, event_id: int, scheduled_event_id: int) -> None:
-        with self._invalidating(None):
-            async with transaction(self._db) as db:
-                await db.execute(
-                    "UPDATE guild_events SET scheduled_event_id = ? WHERE id = ?",
-                    (scheduled_event_id, event_id),
-                )
+        return ServerEvent(event_id, guild_id, name, date, scheduled_event_id, created_by, created_at)
 
     async def remove(self, guild_id: int, event_id: int) -> bool:
         with self._invalidating(guild_id):

@@ -139,6 +139,4 @@ def test_toml_errors_keep_tomllib_s_line_numbers(padding: str, text: str, line: 
 def test_the_fast_parser_reads_a_big_file_as_tomllib_does() -> None:
     text = DEFAULT_DATASET_PATH.read_text(encoding="utf-8") + PADDING
     assert rtoml.loads(text) == tomllib.loads(text)
-    assert parse_dataset(text.encode(), origin="big.toml") == replace(
-        load_dataset(DEFAULT_DATASET_PATH), content_hash=parse_dataset(text.encode(), origin="x").content_hash
-    )
+    assert parse_dataset(text.encode(), origin="big.toml") == load_dataset(DEFAULT_DATASET_PATH)

@@ -325,8 +325,11 @@ async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
     assert await repo.remove(1, later.id)
     assert [e.name for e in await repo.for_guild(1)] == ["Watch party"]
 
-    await repo.set_scheduled_event(sooner.id, 999)
-    assert (await repo.for_guild(1))[0].scheduled_event_id == 999
+    listed = await repo.add(
+        1, name="Listed", date=PartialDate(2027, 5, 1), created_by=42, scheduled_event_id=999
+    )
+    assert listed.scheduled_event_id == 999
+    assert [e.scheduled_event_id for e in await repo.for_guild(1)] == [None, 999]
 
 
 async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connection) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.settings import GuildSettings
-from bot.storage.database import open_database
+from bot.storage.database import open_database, transaction
 from bot.storage.guild_settings import GuildSettingsRepository
 from tests.clock import FakeClock
 
@@ -45,5 +45,24 @@ async def test_unknown_setting_is_refused(tmp_path: Path) -> None:
     try:
         with pytest.raises(TypeError):
             await GuildSettingsRepository(db, FakeClock(datetime.now(UTC))).update(1, colour="pink")
+    finally:
+        await db.close()
+
+
+async def test_an_update_in_the_callers_transaction_is_undone_with_it_cache_included(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "fandex.sqlite3")
+    repo = GuildSettingsRepository(db, FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC)))
+    try:
+        await repo.update(42, timezone="Europe/London")
+        with pytest.raises(RuntimeError):
+            async with transaction(db) as tx:
+                seen = await repo.update(42, tx=tx, timezone="Asia/Tokyo")
+                assert seen.timezone == "Asia/Tokyo"  # read inside the transaction
+                raise RuntimeError("the second write of the change failed")
+        assert (await repo.get(42)).timezone == "Europe/London"
+
+        async with transaction(db) as tx:
+            await repo.update(42, tx=tx, timezone="Asia/Tokyo")
+        assert (await repo.get(42)).timezone == "Asia/Tokyo"
     finally:
         await db.close()

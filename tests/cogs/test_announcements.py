@@ -361,6 +361,46 @@ async def test_a_refusal_from_discord_is_recorded_and_not_retried(
     assert (await bot.guild_settings.get(guild.id)).announce_error is None
 
 
+# Fails at run time like a full disk would (OperationalError), and only for the write named.
+FAILING_NOTE = """
+CREATE TEMP TRIGGER fail_{op} BEFORE {op} ON guild_settings WHEN NEW.announce_error IS NOT NULL
+BEGIN SELECT json('the disk is full'); END
+"""
+
+
+async def test_a_failure_is_recorded_with_its_note_in_one_transaction_or_not_at_all(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    moderator: User,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = await start_bot(clock=clock)
+    channel = await announce_in(emulator, guild, moderator)
+    await add_party(emulator, guild, moderator)
+    emulator.fail_next("POST", rf"/channels/{channel.id}/messages", 403, times=2)
+    for op in ("INSERT", "UPDATE"):
+        await bot.db.execute(FAILING_NOTE.format(op=op))
+
+    clock.current = PARTY_AT
+    with caplog.at_level(logging.ERROR, logger="bot.services.announcer"):
+        await countdown(bot).run_due_announcements()
+    assert any("failed" in r.getMessage() for r in caplog.records)
+    # The note could not be written, so the row was not settled either: 'failed' and nobody told.
+    [row] = await stored(bot, guild)
+    assert row.state == "pending"
+    assert (await bot.guild_settings.get(guild.id)).announce_error is None
+
+    for op in ("INSERT", "UPDATE"):
+        await bot.db.execute(f"DROP TRIGGER temp.fail_{op}")
+    await countdown(bot).run_due_announcements()  # the next run records both halves
+    [row] = await stored(bot, guild)
+    assert row.state == "failed" and "Discord refused the post" in (row.detail or "")
+    assert "Discord refused the post" in ((await bot.guild_settings.get(guild.id)).announce_error or "")
+    assert emulator.messages_in(channel.id) == []
+
+
 async def test_a_passing_server_error_is_retried_with_the_same_nonce(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
 ) -> None:

@@ -178,6 +178,51 @@ async def test_when_discord_refuses_the_scheduled_event_the_bot_side_event_is_ke
     assert saved.scheduled_event_id is None
 
 
+# Fails at run time like a full disk would (OperationalError), and only for a write that records a link
+# to a Discord scheduled event.
+FAILING_LINK = """
+CREATE TEMP TRIGGER fail_link_{op} BEFORE {op} ON guild_events WHEN NEW.scheduled_event_id IS NOT NULL
+BEGIN SELECT json('the disk is full'); END
+"""
+
+
+async def test_a_failure_saving_a_listed_event_leaves_neither_the_event_nor_its_listing(
+    emulator: DiscordEmulator, bot: FandexBot, guild: Guild, moderator: User
+) -> None:
+    emulator.member(guild, emulator.bot_user, permissions=BOT_PERMISSIONS | MANAGE_EVENTS)
+    for op in ("INSERT", "UPDATE"):
+        await bot.db.execute(FAILING_LINK.format(op=op))
+    result = await emulator.slash(
+        guild, moderator, "config event-add", name="Premiere night", date="2027-04-17", discord_event=True
+    )
+    assert result.ephemeral
+    assert result.content.startswith("Nothing was changed"), result.content
+    assert await saved_events(bot, guild) == []
+    assert emulator.scheduled_events[guild.id] == []  # the listing made first was deleted again
+
+    for op in ("INSERT", "UPDATE"):
+        await bot.db.execute(f"DROP TRIGGER temp.fail_link_{op}")
+    again = await emulator.slash(
+        guild, moderator, "config event-add", name="Premiere night", date="2027-04-17", discord_event=True
+    )
+    assert "It is also listed in the server's Events tab." in again.content
+    [scheduled] = emulator.scheduled_events[guild.id]
+    [saved] = await saved_events(bot, guild)
+    assert saved.scheduled_event_id == int(scheduled["id"])
+
+
+async def test_a_taken_name_is_refused_before_discord_lists_anything(
+    emulator: DiscordEmulator, bot: FandexBot, guild: Guild, moderator: User
+) -> None:
+    emulator.member(guild, emulator.bot_user, permissions=BOT_PERMISSIONS | MANAGE_EVENTS)
+    await emulator.slash(guild, moderator, "config event-add", name="Premiere night", date="2027-04-17")
+    refused = await emulator.slash(
+        guild, moderator, "config event-add", name="PREMIERE night", date="2027-05-17", discord_event=True
+    )
+    assert refused.ephemeral and "already has an event called" in refused.content
+    assert not [r for r in emulator.requests if r.path.endswith("/scheduled-events")]  # not even attempted
+
+
 async def test_event_remove_autocomplete_and_refusals(
     emulator: DiscordEmulator, bot: FandexBot, guild: Guild, moderator: User
 ) -> None:

@@ -182,10 +182,10 @@ def test_the_plain_answer_fits_one_screen_and_offers_details(dataset: Dataset, c
     assert len(answer.embed) < 1500
     assert "Episodes" not in field_names(answer.embed)
     assert "Behind the scenes" not in field_names(answer.embed)
-    assert answer.has_details
+    assert "More with details:True." in (answer.embed.footer.text or "")
     detailed = production_answer(dataset, season_1, NO_LIMIT, CHECKED_TODAY, details=True)
     assert "Episodes" in field_names(detailed.embed) and "Behind the scenes" in field_names(detailed.embed)
-    assert not detailed.has_details
+    assert "details:True" not in (detailed.embed.footer.text or "")
 
 
 def test_season_2_adapts_volume_3_only(dataset: Dataset, catalog: Catalog) -> None:
