@@ -27,7 +27,7 @@ from bench.big_dataset import write_generated_dataset
 from bench.process import BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
 from bot.dataset import Dataset, load_dataset
-from tests.emulator import DiscordEmulator, Guild, User
+from discord_emulator import DiscordEmulator, Guild, User
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 import pytest
 
-from tests.emulator import DiscordEmulator, Guild, User
+from discord_emulator import DiscordEmulator, Guild, User
 
 if TYPE_CHECKING:
     from bot.client import FandexBot

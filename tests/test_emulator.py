@@ -16,8 +16,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from tests.emulator import DiscordEmulator, EmulatorUsageError, Guild, User
-from tests.emulator.models import BOT_PERMISSIONS, GUILD_CATEGORY, GUILD_VOICE, MANAGE_EVENTS, MANAGE_GUILD
+from discord_emulator import DiscordEmulator, EmulatorUsageError, Guild, User
+from discord_emulator.models import BOT_PERMISSIONS, GUILD_CATEGORY, GUILD_VOICE, MANAGE_EVENTS, MANAGE_GUILD
 
 CAST = ["Kit Connor", "Joe Locke", "Yasmin Finney", "William Gao", "Corinna Brown"]
 

@@ -40,7 +40,7 @@ from bot.render.terminal import (
     render_message,
     render_modal,
 )
-from tests.emulator import DiscordEmulator
+from discord_emulator import DiscordEmulator
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import bot.render.cast
 from bot.config import DEFAULT_DATASET_PATH
+from discord_emulator import DiscordEmulator, Guild, InteractionResult, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, InteractionResult, User
 
 BUTTON, STRING_SELECT = 2, 3
 EXPIRING_VIEW = 0.3  # seconds; the real menus stay 180 s

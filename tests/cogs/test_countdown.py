@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from bot.config import DEFAULT_DATASET_PATH
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.clock import FakeClock
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def extra_event(id: str, title: str, date: str, status: str = "confirmed", kind: str = "season") -> str:

@@ -31,7 +31,7 @@ World
         # managed role instead (e.g. permissions=BOT_PERMISSIONS | MANAGE_EVENTS), so discord.py sees it too.
     Changes made while the bot is connected are dispatched to it (GUILD_CREATE, CHANNEL_CREATE/DELETE,
     GUILD_ROLE_CREATE/UPDATE, ...), subject to the intents it identified with.
-    Permission bits live in tests.emulator.models (VIEW_CHANNEL, SEND_MESSAGES, MANAGE_GUILD, ...).
+    Permission bits live in discord_emulator.models (VIEW_CHANNEL, SEND_MESSAGES, MANAGE_GUILD, ...).
 
 Interactions (the user is made a member if needed; the interaction is checked against the REGISTERED
 commands the way Discord's client would: unknown command/subcommand/option, missing required option,

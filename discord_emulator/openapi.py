@@ -20,7 +20,7 @@ import jsonschema
 import referencing
 import referencing.jsonschema
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCUMENT = REPO_ROOT.parent / "shared" / "discord-openapi.json"
 DOCUMENT_URI = "urn:fandex:discord-openapi"
 JSON = "application/json"
