@@ -1,173 +1,54 @@
-"""Validate request (and response) bodies against Discord's OpenAPI document.
+"""Where Discord's OpenAPI document is, and whether the emulator can validate bodies against it.
 
-The document lives outside the repository (`../shared/discord-openapi.json` from the repository root; override
-with the `FANDEX_OPENAPI` environment variable). It is 1.2 MB, so it is parsed once per process and validators
-are built lazily, one per (method, path template, content type), and cached.
+Validation is optional. It needs the document, which lives outside the repository
+(`../shared/discord-openapi.json` beside the checkout, or the file `$FANDEX_OPENAPI` names), and the
+`jsonschema` package. Without either, the emulator runs unchanged and `DiscordEmulator.validation_skipped`
+says why nothing was validated.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
-import json
+import importlib.util
 import os
-import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import jsonschema
-import referencing
-import referencing.jsonschema
+if TYPE_CHECKING:
+    from .schema import OpenApiValidator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCUMENT = REPO_ROOT.parent / "shared" / "discord-openapi.json"
-DOCUMENT_URI = "urn:fandex:discord-openapi"
-JSON = "application/json"
+ENVIRONMENT_VARIABLE = "FANDEX_OPENAPI"
+HOW_TO_ENABLE = (
+    f"set {ENVIRONMENT_VARIABLE}=path/to/discord-openapi.json (or put the file in ../shared/ beside the "
+    "repository) to validate every body"
+)
+
+
+class ValidationUnavailable(Exception):
+    """Bodies cannot be validated here; the message says why."""
 
 
 def document_path() -> Path:
-    override = os.environ.get("FANDEX_OPENAPI", "").strip()
+    override = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
     return Path(override).expanduser() if override else DEFAULT_DOCUMENT
 
 
-@functools.cache
-def load_document(path: Path) -> dict[str, Any]:
+def unavailable_reason() -> str | None:
+    """Why validation cannot run in this process, or None when it can (checked without loading anything)."""
+    path = document_path()
     if not path.is_file():
-        raise FileNotFoundError(
-            f"Discord's OpenAPI document is not at {path}: put it in ../shared/ beside the repository "
-            "or point FANDEX_OPENAPI at it."
-        )
-    document = json.loads(path.read_text(encoding="utf-8"))
-    # Discord documents snowflakes as strings but accepts integers in request bodies, and discord.py relies
-    # on that (`allowed_mentions.roles` is a list of ints). Widen the type rather than flag valid requests.
-    schemas = document["components"]["schemas"]
-    snowflake = copy.deepcopy(schemas["SnowflakeType"])
-    schemas["SnowflakeType"] = {"anyOf": [snowflake, {"type": "integer", "minimum": 0}]}
-    return document
+        return f"Discord's OpenAPI document is not at {path}"
+    if importlib.util.find_spec("jsonschema") is None:
+        return "the jsonschema package is not installed"
+    return None
 
 
-def _pointer(*parts: str) -> str:
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+def load_validator() -> OpenApiValidator:
+    """The validator for the configured document (parsed once per process), or ValidationUnavailable."""
+    reason = unavailable_reason()
+    if reason is not None:
+        raise ValidationUnavailable(reason)
+    from .schema import OpenApiValidator
 
-
-@dataclass(frozen=True, slots=True)
-class PathTemplate:
-    template: str
-    pattern: re.Pattern[str]
-    literal_segments: int
-
-
-def _compile(template: str) -> PathTemplate:
-    segments = template.strip("/").split("/")
-    regex = "".join("/[^/]+" if seg.startswith("{") else "/" + re.escape(seg) for seg in segments)
-    literal = sum(not seg.startswith("{") for seg in segments)
-    return PathTemplate(template, re.compile(f"^{regex}$"), literal)
-
-
-class OpenApiValidator:
-    """Finds the schema for a request and validates a decoded JSON body against it."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._document = document
-        resource = referencing.Resource.from_contents(
-            document, default_specification=referencing.jsonschema.DRAFT202012
-        )
-        self._registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-            DOCUMENT_URI, resource
-        )
-        # Most literal segments first, so `/messages/@original` wins over `/messages/{message_id}`.
-        self._templates = sorted(
-            (_compile(t) for t in document["paths"]), key=lambda t: (-t.literal_segments, t.template)
-        )
-        self._validators: dict[tuple[str, ...], jsonschema.Draft202012Validator | None] = {}
-
-    @classmethod
-    @functools.cache
-    def shared(cls) -> OpenApiValidator:
-        """The validator for the configured document, built once per process."""
-        return cls(load_document(document_path()))
-
-    def match(self, method: str, path: str) -> str | None:
-        """The document's path template for `path` (relative to /api/v10) that defines `method`."""
-        for template in self._templates:
-            if template.pattern.match(path) and method.lower() in self._document["paths"][template.template]:
-                return template.template
-        return None
-
-    def _validator(self, *pointer: str) -> jsonschema.Draft202012Validator | None:
-        if pointer not in self._validators:
-            node: Any = self._document
-            for part in pointer:
-                node = node.get(part) if isinstance(node, dict) else None
-            self._validators[pointer] = (
-                None
-                if node is None
-                else jsonschema.Draft202012Validator(
-                    {"$ref": DOCUMENT_URI + "#" + _pointer(*pointer)}, registry=self._registry
-                )
-            )
-        return self._validators[pointer]
-
-    def request_errors(self, method: str, path: str, body: Any) -> list[str]:
-        """Problems with a JSON request body; [] when valid or when the route defines no JSON body."""
-        template = self.match(method, path)
-        if template is None:
-            return []
-        validator = self._validator(
-            "paths", template, method.lower(), "requestBody", "content", JSON, "schema"
-        )
-        return _errors(validator, body)
-
-    def response_errors(self, method: str, path: str, status: int, body: Any) -> list[str]:
-        """Problems with a JSON response body the emulator produced (a check on the emulator itself)."""
-        template = self.match(method, path)
-        if template is None:
-            return []
-        operation = ("paths", template, method.lower(), "responses")
-        validator = self._validator(*operation, str(status), "content", JSON, "schema")
-        return _errors(validator, body)
-
-
-MAX_VALUE = 120
-
-
-def _errors(validator: jsonschema.Draft202012Validator | None, body: Any) -> list[str]:
-    if validator is None:
-        return []
-    error = _most_specific(list(validator.iter_errors(body)))
-    if error is None:
-        return []
-    where = "/".join(str(p) for p in error.absolute_path) or "<body>"
-    value = repr(error.instance)
-    value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
-    detail = f"len {len(error.instance)}, " if isinstance(error.instance, str | list) else ""
-    return [f"{where}: fails {error.validator}={error.validator_value!r} ({detail}value {value})"]
-
-
-def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError | None:
-    """The error worth showing: inside a union, descend into the branch whose discriminator matched."""
-    if not errors:
-        return None
-    # Not best_match(): it descends into unions by its own rules, often into a branch of another kind.
-    error = max(errors, key=jsonschema.exceptions.relevance)
-    if not error.context:
-        return error
-    branches: dict[Any, list[jsonschema.ValidationError]] = {}
-    for sub in error.context:
-        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-    # A branch of another JSON type, or whose `type` discriminator differs (callback type 4 vs the
-    # autocomplete branch), is noise.
-    plausible = [errs for errs in branches.values() if not any(_wrong_kind(e) for e in errs)]
-    plausible.sort(key=len)
-    if not plausible or (len(plausible) > 1 and len(plausible[0]) == len(plausible[1])):
-        return error
-    # The branch with the fewest problems is the one the sender meant (e.g. string choices, not integers).
-    return _most_specific(plausible[0]) or error
-
-
-def _wrong_kind(error: jsonschema.ValidationError) -> bool:
-    path = list(error.relative_path)
-    return (not path and error.validator == "type") or (
-        path == ["type"] and error.validator in {"enum", "const"}
-    )
+    return OpenApiValidator.shared(document_path())

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -34,9 +34,12 @@ from .interactions import (
     normalize_components,
 )
 from .models import MANAGE_GUILD, MESSAGE_DEFAULT, Channel, Guild, Member, Snowflakes, User, iso
-from .openapi import OpenApiValidator
+from .openapi import ValidationUnavailable, load_validator
 from .records import Fault, RecordedRequest, ValidationError
 from .rest import build_app
+
+if TYPE_CHECKING:
+    from .schema import OpenApiValidator
 
 DEFAULT_APPLICATION_ID = 1_187_654_321_098_765_432
 NONCE_WINDOW = 120.0  # seconds Discord remembers an enforced nonce
@@ -87,7 +90,15 @@ class DiscordEmulator:
         # Called with each new channel message once it is stored, before the bot gets the answer:
         # lets a test kill the bot between Discord posting and the bot hearing of it.
         self.on_message_stored: Callable[[dict[str, Any]], None] | None = None
-        self.validator = OpenApiValidator.shared() if validate else None
+        # Every request body (and the emulator's own answers) is checked against Discord's OpenAPI document
+        # when it and jsonschema are available; otherwise `validation_skipped` says why nothing is checked.
+        self.validator: OpenApiValidator | None = None
+        self.validation_skipped: str | None = None if validate else "validation was turned off"
+        if validate:
+            try:
+                self.validator = load_validator()
+            except ValidationUnavailable as exc:
+                self.validation_skipped = str(exc)
         # Discord's client hides a command from members lacking its default_member_permissions. Off by default
         # so tests can reach the bot's own server-side check (as a guild's permission override would allow).
         self.enforce_default_permissions = enforce_default_permissions

@@ -1,4 +1,8 @@
-"""Shared fixtures: a loopback Discord emulator per test, and the real bot started against it."""
+"""Shared fixtures: a loopback Discord emulator per test, and the real bot started against it.
+
+Without Discord's OpenAPI document (or jsonschema) the emulator validates nothing; the tests that exist to
+check validation itself (marked `openapi`) are deselected and the summary says so once, with how to enable it.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,41 @@ import discord
 import pytest
 
 from discord_emulator import DiscordEmulator, Guild, User
+from discord_emulator.openapi import HOW_TO_ENABLE, unavailable_reason
 
 if TYPE_CHECKING:
     from bot.client import FandexBot
+
+VALIDATION_SKIPPED = pytest.StashKey[tuple[str, int]]()  # (why, how many tests were deselected)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "openapi: needs Discord's OpenAPI document (deselected without it)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = unavailable_reason()
+    if reason is None:
+        return
+    needing = [item for item in items if item.get_closest_marker("openapi")]
+    if needing:
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if not item.get_closest_marker("openapi")]
+    config.stash[VALIDATION_SKIPPED] = (reason, len(needing))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if VALIDATION_SKIPPED not in config.stash:
+        return
+    reason, deselected = config.stash[VALIDATION_SKIPPED]
+    which = "1 test that checks" if deselected == 1 else f"{deselected} tests that check"
+    terminalreporter.write_sep("=", "OpenAPI validation skipped", yellow=True)
+    terminalreporter.write_line(
+        f"{reason}: request bodies were not checked against it"
+        + (f"; {which} validation deselected" if deselected else "")
+        + f". To enable, {HOW_TO_ENABLE}."
+    )
+
 
 # discord.py waits this long after the last GUILD_CREATE before `ready`; its 2 s default slows every test.
 GUILD_READY_TIMEOUT = 0.1

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import datetime
 import io
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Self
 
 import aiohttp
@@ -16,7 +18,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from discord_emulator import DiscordEmulator, EmulatorUsageError, Guild, User
+from discord_emulator import DiscordEmulator, EmulatorUsageError, Guild, User, openapi
 from discord_emulator.models import BOT_PERMISSIONS, GUILD_CATEGORY, GUILD_VOICE, MANAGE_EVENTS, MANAGE_GUILD
 
 CAST = ["Kit Connor", "Joe Locke", "Yasmin Finney", "William Gao", "Corinna Brown"]
@@ -233,6 +235,7 @@ async def test_usage_errors_are_clear(emulator: DiscordEmulator, guild: Guild, f
         await emulator.slash(guild, fan, "ping", word="x", times=9)
 
 
+@pytest.mark.openapi
 async def test_invalid_body_is_caught(emulator: DiscordEmulator, guild: Guild):
     url = f"{emulator.api_base}/channels/{guild.general.id}/messages"
     headers = {"Authorization": "Bot emulator-token"}
@@ -244,6 +247,43 @@ async def test_invalid_body_is_caught(emulator: DiscordEmulator, guild: Guild):
     assert error.path == f"/channels/{guild.general.id}/messages"
     assert "maxLength" in error.error
     emulator.validation_errors.clear()  # expected here; the fixture would fail the test otherwise
+
+
+async def test_without_the_openapi_document_it_runs_and_says_why_nothing_is_validated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, discord_endpoints: None
+) -> None:
+    monkeypatch.setenv("FANDEX_OPENAPI", str(tmp_path / "missing.json"))
+    async with DiscordEmulator() as emu:
+        assert emu.validator is None
+        assert emu.validation_skipped == f"Discord's OpenAPI document is not at {tmp_path / 'missing.json'}"
+        guild = emu.add_guild()
+        fan = emu.add_user("tao")
+        bot = build_bot()
+        discord.http.Route.BASE = emu.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
+        task = asyncio.create_task(bot.start("emulator-token"))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 10)
+            await bot.tree.sync()
+            body = {"embeds": [{"title": "x" * 257}]}  # off-spec, and nothing notices
+            await bot.http.request(
+                discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=guild.general.id),
+                json=body,
+            )
+            assert (await emu.slash(guild, fan, "ping", word="hi")).content == "pong hi"
+        finally:
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        assert emu.validation_errors == []
+
+
+def test_without_jsonschema_validation_is_skipped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as if it were not installed
+    monkeypatch.setattr(openapi, "document_path", lambda: Path(__file__))  # any file that exists
+    emu = DiscordEmulator()
+    assert emu.validator is None
+    assert emu.validation_skipped == "the jsonschema package is not installed"
 
 
 async def test_unknown_route_is_recorded(emulator: DiscordEmulator):
