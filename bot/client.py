@@ -58,7 +58,11 @@ class FandexBot(commands.Bot):
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
+    ) -> None:
+        """`guild_ready_timeout`: how long discord.py waits after the last GUILD_CREATE before `ready`
+        (its default, 2 s; the tests and `python -m bot ask` start against a local emulator and pass less)."""
         configure_endpoints(settings.api_base, settings.gateway_url)
         # Fandex never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -71,6 +75,7 @@ class FandexBot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
             max_messages=None,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()

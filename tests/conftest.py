@@ -111,8 +111,7 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
             "gateway_url": emulator.gateway_url,
             **overrides,
         }
-        bot = FandexBot(Settings(**fields), clock=clock)
-        bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT  # no public knob on FandexBot
+        bot = FandexBot(Settings(**fields), clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
         task = asyncio.create_task(bot.start(fields["token"]))
         running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())
