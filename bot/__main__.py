@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.dataset import DatasetError
+from bot.preview.arguments import add_parser as add_ask_parser
 
 log = logging.getLogger("bot")
 
@@ -24,31 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord and serve commands (the default)")
     check = sub.add_parser("check-data", help="validate a dataset source without a token")
     check.add_argument("path", nargs="?", type=Path, help="dataset file (default: the DATASET setting)")
-    ask = sub.add_parser(
-        "ask",
-        help="print what the bot would answer to a command: no token, no server, no network",
-        description='Example: python -m bot ask "/cast lookup name:Kit Connor". Values run until the '
-        'next " name:"; quote values that contain one: name:"a: b".',
-    )
-    ask.add_argument("line", metavar='"/command option:value ..."', help="the command as Discord shows it")
-    ask.add_argument(
-        "--as-member",
-        action="store_true",
-        help="run as a member without Manage Server (default: a moderator)",
-    )
-    ask.add_argument("--autocomplete", metavar="OPTION", help="list the suggestions for OPTION instead")
-    ask.add_argument(
-        "--click",
-        metavar="LABEL",
-        action="append",
-        default=[],
-        help="then press a button or pick a menu option",
-    )
-    ask.add_argument(
-        "--database", type=Path, help="settings database for /config (default: data/ask.sqlite3)"
-    )
-    ask.add_argument("--dataset", type=Path, help="dataset file (default: the DATASET setting)")
-    ask.add_argument("--now", metavar="ISO_TIME", help='pretend it is this time, e.g. "2026-11-25T12:00Z"')
+    add_ask_parser(sub.add_parser)
     invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
     invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
@@ -129,25 +106,9 @@ def check_data(path: Path | None) -> int:
 
 
 def ask(args: argparse.Namespace) -> int:
-    from bot.offline import DEFAULT_ASK_DATABASE, offline_settings, run_ask
+    from bot.preview.ask import main as ask_main
 
-    configure_logging("WARNING")  # unexpected errors still print their traceback, chatter does not
-    logging.getLogger("discord").setLevel(logging.ERROR)  # "PyNaCl is not installed": no voice here
-    if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe may not encode emoji or ⟦spoiler⟧ marks
-        sys.stdout.reconfigure(errors="replace")
-    settings = offline_settings(
-        load_settings(require_token=False),
-        database=args.database or DEFAULT_ASK_DATABASE,
-        dataset=args.dataset,
-    )
-    return run_ask(
-        settings,
-        args.line,
-        now=args.now,
-        as_member=args.as_member,
-        focused=args.autocomplete,
-        clicks=args.click,
-    )
+    return ask_main(args)
 
 
 def invite(client_id: str) -> int:

@@ -90,7 +90,7 @@ class FandexBot(commands.Bot):
     async def prepare(self) -> None:
         """Open the database, install the dataset and load every extension: everything but Discord.
 
-        setup_hook runs it before syncing; the offline preview (`python -m bot ask`) runs it alone.
+        setup_hook runs it before syncing.
         """
         self.db = await open_database(self.settings.database_path)
         self.dataset, self.dataset_rebuilt = await install_dataset(self.db, self.settings.dataset_path)

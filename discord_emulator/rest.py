@@ -101,6 +101,14 @@ async def _handle(emu: DiscordEmulator, request: web.Request, handler: Handler) 
     recorded = RecordedRequest(request.method, path, dict(request.query), body, dict(request.headers))
     request[RECORD] = recorded
     emu.requests.append(recorded)
+    response = await _answer(emu, request, handler, path, body)
+    recorded.status = response.status
+    return response
+
+
+async def _answer(
+    emu: DiscordEmulator, request: web.Request, handler: Handler, path: str, body: Any
+) -> web.StreamResponse:
     if body is not None and emu.validator is not None:
         for problem in emu.validator.request_errors(request.method, path, body):
             emu.validation_errors.append(ValidationError(request.method, path, problem, body))

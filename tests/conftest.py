@@ -7,7 +7,6 @@ check validation itself (marked `openapi`) are deselected and the summary says s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,20 +88,14 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
 
     Call it again to restart (the database file is kept); every bot still running is closed at teardown.
     """
-    from bot.client import FandexBot
     from bot.config import Settings
+    from bot.preview.session import start_bot, stop_bot  # `python -m bot ask` starts it the same way
 
     running: list[tuple[FandexBot, asyncio.Task[None]]] = []
 
-    async def stop(bot: FandexBot, task: asyncio.Task[None]) -> None:
-        if not bot.is_closed():
-            await bot.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 10)
-
     async def start(clock: Any = None, **overrides: Any) -> FandexBot:
         for bot, task in running:
-            await stop(bot, task)
+            await stop_bot(bot, task)
         running.clear()
         fields: dict[str, Any] = {
             "token": "emulator-token",
@@ -111,25 +104,17 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
             "gateway_url": emulator.gateway_url,
             **overrides,
         }
-        bot = FandexBot(Settings(**fields), clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT)
-        task = asyncio.create_task(bot.start(fields["token"]))
+        bot, task = await start_bot(
+            Settings(**fields), clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT, timeout=10
+        )
         running.append((bot, task))
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            ready.cancel()
-            task.result()  # re-raise why the bot stopped
-            raise RuntimeError("the bot stopped before it was ready")
-        if not ready.done():
-            ready.cancel()
-            raise TimeoutError("the bot was not ready within 10 s")
         return bot
 
     try:
         yield start
     finally:
         for bot, task in running:
-            await stop(bot, task)
+            await stop_bot(bot, task)
 
 
 # The usual cast of an end-to-end test: a fan server, a fan, and a moderator with Manage Server.

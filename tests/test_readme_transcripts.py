@@ -59,3 +59,9 @@ def test_shown_commands_can_be_pasted_into_a_shell() -> None:
     )
     plain = generator.Example("/cast lookup name:Kit Connor")
     assert generator.shown_command(plain) == 'python -m bot ask "/cast lookup name:Kit Connor"'
+
+
+def test_the_measured_gateway_latency_is_shown_as_one_typical_value() -> None:
+    generator = load_generator()
+    shown = generator.steady_latency("  ┃ Gateway latency: 13 ms\n  ┃ Other: 5 ms")
+    assert shown == f"  ┃ Gateway latency: {generator.SHOWN_LATENCY}\n  ┃ Other: 5 ms"
