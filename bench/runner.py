@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import gc
 import itertools
 import logging
@@ -68,8 +67,7 @@ class Side:
     ready_seconds: float
 
     async def slash(self, command: str, **options: Any) -> float:
-        await self.emulator.slash(self.guild, self.user, command, **options)
-        return self._last_elapsed()
+        return (await self.emulator.slash(self.guild, self.user, command, **options)).elapsed
 
     async def autocomplete(self, command: str, option: str, value: str) -> float:
         await self.emulator.autocomplete(self.guild, self.user, command, option, value)
@@ -154,7 +152,7 @@ async def running_bot(
     try:
         populate(emulator, guilds)
         if commands:
-            emulator.world.commands[None] = copy.deepcopy(commands)
+            emulator.register_commands(commands)
         guild = next(iter(emulator.guilds.values()))
         user = emulator.add_user("bench-fan")
         emulator.member(guild, user)
