@@ -299,6 +299,8 @@ class PreviewSession:
             exchange.answered = timeout.answered
             if timeout.answered:
                 exchange.notes.append(f"The bot was still working after {WORK_LIMIT:.0f} s; stopped waiting.")
+            # Quiet since the dispatch may only mean busy without requests: give a late answer its chance.
+            await asyncio.sleep(self.settle)
         else:
             exchange.answered = True
             if isinstance(outcome, list):
