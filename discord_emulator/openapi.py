@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .schema import OpenApiValidator
@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCUMENT = REPO_ROOT.parent / "shared" / "discord-openapi.json"
 ENVIRONMENT_VARIABLE = "FANDEX_OPENAPI"
-HOW_TO_ENABLE = (
+POINT_AT_DOCUMENT = (
     f"set {ENVIRONMENT_VARIABLE}=path/to/discord-openapi.json (or put the file in ../shared/ beside the "
     "repository) to validate every body"
 )
+INSTALL_JSONSCHEMA = 'install jsonschema (`pip install -e ".[test]"` does) to validate every body'
 
 
 class ValidationUnavailable(Exception):
@@ -34,21 +35,26 @@ def document_path() -> Path:
     return Path(override).expanduser() if override else DEFAULT_DOCUMENT
 
 
-def unavailable_reason() -> str | None:
+class Unavailable(NamedTuple):
+    reason: str  # why nothing can be validated
+    remedy: str  # what to do about it
+
+
+def unavailable() -> Unavailable | None:
     """Why validation cannot run in this process, or None when it can (checked without loading anything)."""
     path = document_path()
     if not path.is_file():
-        return f"Discord's OpenAPI document is not at {path}"
+        return Unavailable(f"Discord's OpenAPI document is not at {path}", POINT_AT_DOCUMENT)
     if importlib.util.find_spec("jsonschema") is None:
-        return "the jsonschema package is not installed"
+        return Unavailable("the jsonschema package is not installed", INSTALL_JSONSCHEMA)
     return None
 
 
 def load_validator() -> OpenApiValidator:
     """The validator for the configured document (parsed once per process), or ValidationUnavailable."""
-    reason = unavailable_reason()
-    if reason is not None:
-        raise ValidationUnavailable(reason)
+    missing = unavailable()
+    if missing is not None:
+        raise ValidationUnavailable(missing.reason)
     from .schema import OpenApiValidator
 
     return OpenApiValidator.shared(document_path())

@@ -15,12 +15,12 @@ import discord
 import pytest
 
 from discord_emulator import DiscordEmulator, Guild, User
-from discord_emulator.openapi import HOW_TO_ENABLE, unavailable_reason
+from discord_emulator.openapi import Unavailable, unavailable
 
 if TYPE_CHECKING:
     from bot.client import FandexBot
 
-VALIDATION_SKIPPED = pytest.StashKey[tuple[str, int]]()  # (why, how many tests were deselected)
+VALIDATION_SKIPPED = pytest.StashKey[tuple[Unavailable, int]]()  # (why, how many tests were deselected)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,26 +28,26 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = unavailable_reason()
-    if reason is None:
+    missing = unavailable()
+    if missing is None:
         return
     needing = [item for item in items if item.get_closest_marker("openapi")]
     if needing:
         config.hook.pytest_deselected(items=needing)
         items[:] = [item for item in items if not item.get_closest_marker("openapi")]
-    config.stash[VALIDATION_SKIPPED] = (reason, len(needing))
+    config.stash[VALIDATION_SKIPPED] = (missing, len(needing))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if VALIDATION_SKIPPED not in config.stash:
         return
-    reason, deselected = config.stash[VALIDATION_SKIPPED]
+    missing, deselected = config.stash[VALIDATION_SKIPPED]
     which = "1 test that checks" if deselected == 1 else f"{deselected} tests that check"
     terminalreporter.write_sep("=", "OpenAPI validation skipped", yellow=True)
     terminalreporter.write_line(
-        f"{reason}: request bodies were not checked against it"
+        f"{missing.reason}, so no request body was validated"
         + (f"; {which} validation deselected" if deselected else "")
-        + f". To enable, {HOW_TO_ENABLE}."
+        + f". To enable, {missing.remedy}."
     )
 
 
