@@ -49,11 +49,14 @@ log = logging.getLogger(__name__)
 
 PREVIEW_TOKEN = "preview-token"  # never the operator's DISCORD_TOKEN: nothing here is Discord
 # discord.py waits this long after the last GUILD_CREATE before `ready` (2 s by default): the emulator sends
-# READY and the preview server's GUILD_CREATE together, so a twentieth of a second is plenty.
-GUILD_READY_TIMEOUT = 0.05
+# READY and the preview server's GUILD_CREATE together. Should the guild still come later, the session
+# waits for it (`guild_available`) before the first interaction.
+GUILD_READY_TIMEOUT = 0.02
 START_LIMIT = 30.0  # seconds the bot may take to become ready
 WORK_LIMIT = 60.0  # how long to wait for a deferred command to show its answer
-SETTLE = 0.05  # the bot has finished with an interaction once it made no request for this long
+# The bot has finished with an interaction once it made no request for this long after its visible answer:
+# a further follow-up or post starts within milliseconds on loopback.
+SETTLE = 0.02
 BUTTON, STRING_SELECT = 2, 3
 LOADING = 1 << 7
 _CHANNEL_POST = re.compile(r"^/channels/\d+/messages$")
@@ -177,7 +180,13 @@ class PreviewSession:
                 gateway_url=self.emulator.gateway_url,
                 dev_guild_id=None,
             )
-            self.bot, self._task = await start_bot(settings, clock=self.clock)
+            self.bot, self._task = await start_bot(
+                settings, clock=self.clock, guild_ready_timeout=GUILD_READY_TIMEOUT
+            )
+            if self.bot.get_guild(GUILD_ID) is None:  # its GUILD_CREATE came after `ready`
+                await self.bot.wait_for(
+                    "guild_available", check=lambda g: g.id == GUILD_ID, timeout=START_LIMIT
+                )
             if not self.emulator.registered_commands():
                 # Discord keeps what a bot synced in an earlier run; this emulator starts empty each run.
                 # The bot did not sync, so its stored hash says this very set is registered.

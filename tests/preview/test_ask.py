@@ -17,11 +17,12 @@ from discord.ext import commands
 
 from bot.config import DEFAULT_DATASET_PATH, Settings
 from bot.invite import PERMISSION_NEEDS, PermissionNeed, permission_label, required_permissions
+from bot.preview import session as session_module
 from bot.preview.ask import ask, render_exchange
 from bot.preview.command_line import UsageError, leaf_commands
 from bot.preview.session import Exchange, FixedClock, PreviewSession
 from bot.preview.terminal import RenderContext, render_message
-from bot.preview.world import PreviewWorld
+from bot.preview.world import GUILD_ID, PreviewWorld
 from discord_emulator import DiscordEmulator
 from discord_emulator.models import MANAGE_GUILD, SEND_MESSAGES, USE_APPLICATION_COMMANDS, VIEW_CHANNEL
 
@@ -283,6 +284,15 @@ async def test_it_never_leaves_loopback(tmp_path: Path, monkeypatch: pytest.Monk
         await session.command("/config timezone tz:UTC")
         assert (await session.command("/about")).answered
     assert reached  # the bot did connect: to the emulator, over real loopback HTTP and websocket
+
+
+async def test_the_preview_server_is_there_even_if_discord_py_does_not_wait_for_guilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_module, "GUILD_READY_TIMEOUT", 0)  # discord.py does not wait for guilds
+    async with PreviewSession(preview_settings(tmp_path), FixedClock(NOW)) as session:
+        assert session.bot.get_guild(GUILD_ID) is not None
+        assert (await session.command("/config show")).answered
 
 
 async def test_what_it_prints_is_what_the_emulator_recorded(session: PreviewSession) -> None:
