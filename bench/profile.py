@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.process import BotProcess, bot_environment
 from bench.runner import FANDEX_ARGS, READY_LINE, populate
-from tests.emulator import DiscordEmulator
+from discord_emulator import DiscordEmulator
 
 WARMUP = 200
 # py-spy's raw format: "frame;frame;...;frame COUNT", each frame "function (file:line)".

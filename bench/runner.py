@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import gc
 import itertools
 import logging
@@ -28,7 +27,7 @@ from bench.process import BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
 from bot.domain.model import Dataset
 from bot.domain.source import load_dataset
-from tests.emulator import DiscordEmulator, Guild, User
+from discord_emulator import DiscordEmulator, Guild, User
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,7 @@ class Side:
     ready_seconds: float
 
     async def slash(self, command: str, **options: Any) -> float:
-        await self.emulator.slash(self.guild, self.user, command, **options)
-        return self._last_elapsed()
+        return (await self.emulator.slash(self.guild, self.user, command, **options)).elapsed
 
     async def autocomplete(self, command: str, option: str, value: str) -> float:
         await self.emulator.autocomplete(self.guild, self.user, command, option, value)
@@ -155,7 +153,7 @@ async def running_bot(
     try:
         populate(emulator, guilds)
         if commands:
-            emulator.world.commands[None] = copy.deepcopy(commands)
+            emulator.register_commands(commands)
         guild = next(iter(emulator.guilds.values()))
         user = emulator.add_user("bench-fan")
         emulator.member(guild, user)

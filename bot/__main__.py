@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import logging
 import signal
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.domain.source import DatasetError
+from bot.preview.arguments import add_parser as add_ask_parser
 
 log = logging.getLogger("bot")
 
@@ -46,31 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_instant,
         help="judge lapsed claims as of this time (default: now), e.g. 2027-02-01T00:00Z",
     )
-    ask = sub.add_parser(
-        "ask",
-        help="print what the bot would answer to a command: no token, no server, no network",
-        description='Example: python -m bot ask "/cast lookup name:Kit Connor". Values run until the '
-        'next " name:"; quote values that contain one: name:"a: b".',
-    )
-    ask.add_argument("line", metavar='"/command option:value ..."', help="the command as Discord shows it")
-    ask.add_argument(
-        "--as-member",
-        action="store_true",
-        help="run as a member without Manage Server (default: a moderator)",
-    )
-    ask.add_argument("--autocomplete", metavar="OPTION", help="list the suggestions for OPTION instead")
-    ask.add_argument(
-        "--click",
-        metavar="LABEL",
-        action="append",
-        default=[],
-        help="then press a button or pick a menu option",
-    )
-    ask.add_argument(
-        "--database", type=Path, help="settings database for /config (default: data/ask.sqlite3)"
-    )
-    ask.add_argument("--dataset", type=Path, help="dataset file (default: the DATASET setting)")
-    ask.add_argument("--now", metavar="ISO_TIME", help='pretend it is this time, e.g. "2026-11-25T12:00Z"')
+    add_ask_parser(sub.add_parser)
     invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
     invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
@@ -204,25 +180,9 @@ def check_data(path: Path | None, now: datetime | None = None) -> int:
 
 
 def ask(args: argparse.Namespace) -> int:
-    from bot.offline import DEFAULT_ASK_DATABASE, offline_settings, run_ask
+    from bot.preview.ask import main as ask_main
 
-    configure_logging("WARNING")  # unexpected errors still print their traceback, chatter does not
-    logging.getLogger("discord").setLevel(logging.ERROR)  # "PyNaCl is not installed": no voice here
-    if isinstance(sys.stdout, io.TextIOWrapper):  # a Windows pipe may not encode emoji or ⟦spoiler⟧ marks
-        sys.stdout.reconfigure(errors="replace")
-    settings = offline_settings(
-        load_settings(require_token=False),
-        database=args.database or DEFAULT_ASK_DATABASE,
-        dataset=args.dataset,
-    )
-    return run_ask(
-        settings,
-        args.line,
-        now=args.now,
-        as_member=args.as_member,
-        focused=args.autocomplete,
-        clicks=args.click,
-    )
+    return ask_main(args)
 
 
 def invite(client_id: str) -> int:

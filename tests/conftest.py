@@ -1,9 +1,12 @@
-"""Shared fixtures: a loopback Discord emulator per test, and the real bot started against it."""
+"""Shared fixtures: a loopback Discord emulator per test, and the real bot started against it.
+
+Without Discord's OpenAPI document (or jsonschema) the emulator validates nothing; the tests that exist to
+check validation itself (marked `openapi`) are deselected and the summary says so once, with how to enable it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,10 +14,42 @@ from typing import TYPE_CHECKING, Any
 import discord
 import pytest
 
-from tests.emulator import DiscordEmulator, Guild, User
+from discord_emulator import DiscordEmulator, Guild, User
+from discord_emulator.openapi import Unavailable, unavailable
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
+
+VALIDATION_SKIPPED = pytest.StashKey[tuple[Unavailable, int]]()  # (why, how many tests were deselected)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "openapi: needs Discord's OpenAPI document (deselected without it)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = unavailable()
+    if missing is None:
+        return
+    needing = [item for item in items if item.get_closest_marker("openapi")]
+    if needing:
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if not item.get_closest_marker("openapi")]
+    config.stash[VALIDATION_SKIPPED] = (missing, len(needing))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if VALIDATION_SKIPPED not in config.stash:
+        return
+    missing, deselected = config.stash[VALIDATION_SKIPPED]
+    which = "1 test that checks" if deselected == 1 else f"{deselected} tests that check"
+    terminalreporter.write_sep("=", "OpenAPI validation skipped", yellow=True)
+    terminalreporter.write_line(
+        f"{missing.reason}, so no request body was validated"
+        + (f"; {which} validation deselected" if deselected else "")
+        + f". To enable, {missing.remedy}."
+    )
+
 
 # discord.py waits this long after the last GUILD_CREATE before `ready`; its 2 s default slows every test.
 GUILD_READY_TIMEOUT = 0.1
@@ -53,20 +88,14 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
 
     Call it again to restart (the database file is kept); every bot still running is closed at teardown.
     """
-    from bot.app.client import FandexBot
     from bot.config import Settings
+    from bot.preview.session import start_bot, stop_bot  # `python -m bot ask` starts it the same way
 
     running: list[tuple[FandexBot, asyncio.Task[None]]] = []
 
-    async def stop(bot: FandexBot, task: asyncio.Task[None]) -> None:
-        if not bot.is_closed():
-            await bot.close()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 10)
-
     async def start(clock: Any = None, **overrides: Any) -> FandexBot:
         for bot, task in running:
-            await stop(bot, task)
+            await stop_bot(bot, task)
         running.clear()
         fields: dict[str, Any] = {
             "token": "emulator-token",
@@ -75,26 +104,17 @@ async def start_bot(emulator: DiscordEmulator, tmp_path: Path) -> AsyncIterator[
             "gateway_url": emulator.gateway_url,
             **overrides,
         }
-        bot = FandexBot(Settings(**fields), clock=clock)
-        bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT  # no public knob on FandexBot
-        task = asyncio.create_task(bot.start(fields["token"]))
+        bot, task = await start_bot(
+            Settings(**fields), clock=clock, guild_ready_timeout=GUILD_READY_TIMEOUT, timeout=10
+        )
         running.append((bot, task))
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            ready.cancel()
-            task.result()  # re-raise why the bot stopped
-            raise RuntimeError("the bot stopped before it was ready")
-        if not ready.done():
-            ready.cancel()
-            raise TimeoutError("the bot was not ready within 10 s")
         return bot
 
     try:
         yield start
     finally:
         for bot, task in running:
-            await stop(bot, task)
+            await stop_bot(bot, task)
 
 
 # The usual cast of an end-to-end test: a fan server, a fan, and a moderator with Manage Server.

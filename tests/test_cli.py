@@ -17,7 +17,8 @@ from bot.app.invite import required_permissions
 from bot.config import DEFAULT_DATASET_PATH, PROJECT_ROOT, Settings
 from bot.domain.model import counts, unverified_facts
 from bot.domain.source import load_dataset
-from bot.offline import FixedClock, OfflineSession, leaf_commands, parse_now
+from bot.preview.command_line import leaf_commands, parse_now
+from bot.preview.session import FixedClock, PreviewSession
 
 NOW = "2026-11-25T12:00Z"
 CLIENT_ID = "123456789012345678"
@@ -157,7 +158,7 @@ def test_every_registered_command_is_run_here(tmp_path: Path) -> None:
         settings = Settings(
             token="", database_path=tmp_path / "ask.sqlite3", dataset_path=DEFAULT_DATASET_PATH
         )
-        async with OfflineSession(settings, FixedClock(parse_now(NOW))) as session:
+        async with PreviewSession(settings, FixedClock(parse_now(NOW))) as session:
             return leaf_commands(session.commands)
 
     source = Path(__file__).read_text(encoding="utf-8")

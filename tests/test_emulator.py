@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import datetime
 import io
+import sys
 from collections.abc import AsyncIterator
-from typing import Self
+from pathlib import Path
+from typing import Any, Self
 
 import aiohttp
 import discord
@@ -16,8 +18,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from tests.emulator import DiscordEmulator, EmulatorUsageError, Guild, User
-from tests.emulator.models import BOT_PERMISSIONS, GUILD_CATEGORY, GUILD_VOICE, MANAGE_EVENTS, MANAGE_GUILD
+from discord_emulator import DiscordEmulator, EmulatorUsageError, Guild, InteractionTimeout, User, openapi
+from discord_emulator.models import BOT_PERMISSIONS, GUILD_CATEGORY, GUILD_VOICE, MANAGE_EVENTS, MANAGE_GUILD
 
 CAST = ["Kit Connor", "Joe Locke", "Yasmin Finney", "William Gao", "Corinna Brown"]
 
@@ -43,7 +45,9 @@ class CounterView(discord.ui.View):
         await interaction.response.send_message(f"picked {select.values[0]}", ephemeral=True)
 
 
-def build_bot() -> commands.Bot:
+def build_bot(typed: list[Any] | None = None) -> commands.Bot:
+    """A bare discord.py bot; `typed` collects what its autocomplete for /pick number receives."""
+    typed = typed if typed is not None else []
     bot = commands.Bot(
         command_prefix=commands.when_mentioned,
         intents=discord.Intents.default(),
@@ -105,6 +109,34 @@ def build_bot() -> commands.Bot:
     async def counter(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("count 0", view=CounterView())
 
+    @bot.tree.command(description="Who is asking, and where")
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def whoami(interaction: discord.Interaction) -> None:
+        where = "a guild" if interaction.guild is not None else type(interaction.channel).__name__
+        await interaction.response.send_message(
+            f"{type(interaction.user).__name__} {interaction.user} in {where}"
+        )
+
+    @bot.tree.command(description="Only in servers")
+    @app_commands.guild_only()
+    async def serveronly(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("server")
+
+    @bot.tree.command(description="Pick a number")
+    async def pick(interaction: discord.Interaction, number: int) -> None:
+        await interaction.response.send_message(f"picked {number}")
+
+    @pick.autocomplete("number")
+    async def pick_number(interaction: discord.Interaction, current: Any) -> list[app_commands.Choice[int]]:
+        typed.append(current)
+        return [app_commands.Choice(name=str(n), value=n) for n in (1, 2, 3)]
+
+    @bot.tree.command(description="Answer after a while")
+    async def dawdle(interaction: discord.Interaction) -> None:
+        await asyncio.sleep(0.3)
+        await interaction.response.send_message("finally")
+
     @bot.tree.command(description="Announce in a channel")
     async def announce(
         interaction: discord.Interaction, channel: discord.TextChannel, role: discord.Role
@@ -123,10 +155,15 @@ def build_bot() -> commands.Bot:
 
 
 @pytest.fixture
-async def bare_bot(emulator: DiscordEmulator) -> AsyncIterator[commands.Bot]:
+def typed() -> list[Any]:
+    return []
+
+
+@pytest.fixture
+async def bare_bot(emulator: DiscordEmulator, typed: list[Any]) -> AsyncIterator[commands.Bot]:
     discord.http.Route.BASE = emulator.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emulator.gateway_url)
-    bot = build_bot()
+    bot = build_bot(typed)
     task = asyncio.create_task(bot.start("emulator-token"))
     await asyncio.wait_for(bot.wait_until_ready(), 10)
     await bot.tree.sync()
@@ -146,7 +183,20 @@ async def test_connects_and_registers_commands(
     assert bare_bot.get_guild(guild.id).me.guild_permissions.send_messages  # type: ignore[union-attr]
     assert emulator.command_puts[None] == 1
     names = sorted(c["name"] for c in emulator.registered_commands())
-    assert names == ["announce", "cast", "counter", "event", "later", "ping", "slow", "upload"]
+    assert names == [
+        "announce",
+        "cast",
+        "counter",
+        "dawdle",
+        "event",
+        "later",
+        "pick",
+        "ping",
+        "serveronly",
+        "slow",
+        "upload",
+        "whoami",
+    ]
 
 
 async def test_slash_command_answered_immediately(
@@ -233,6 +283,7 @@ async def test_usage_errors_are_clear(emulator: DiscordEmulator, guild: Guild, f
         await emulator.slash(guild, fan, "ping", word="x", times=9)
 
 
+@pytest.mark.openapi
 async def test_invalid_body_is_caught(emulator: DiscordEmulator, guild: Guild):
     url = f"{emulator.api_base}/channels/{guild.general.id}/messages"
     headers = {"Authorization": "Bot emulator-token"}
@@ -244,6 +295,43 @@ async def test_invalid_body_is_caught(emulator: DiscordEmulator, guild: Guild):
     assert error.path == f"/channels/{guild.general.id}/messages"
     assert "maxLength" in error.error
     emulator.validation_errors.clear()  # expected here; the fixture would fail the test otherwise
+
+
+async def test_without_the_openapi_document_it_runs_and_says_why_nothing_is_validated(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, discord_endpoints: None
+) -> None:
+    monkeypatch.setenv("FANDEX_OPENAPI", str(tmp_path / "missing.json"))
+    async with DiscordEmulator() as emu:
+        assert emu.validator is None
+        assert emu.validation_skipped == f"Discord's OpenAPI document is not at {tmp_path / 'missing.json'}"
+        guild = emu.add_guild()
+        fan = emu.add_user("tao")
+        bot = build_bot()
+        discord.http.Route.BASE = emu.api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)
+        task = asyncio.create_task(bot.start("emulator-token"))
+        try:
+            await asyncio.wait_for(bot.wait_until_ready(), 10)
+            await bot.tree.sync()
+            body = {"embeds": [{"title": "x" * 257}]}  # off-spec, and nothing notices
+            await bot.http.request(
+                discord.http.Route("POST", "/channels/{channel_id}/messages", channel_id=guild.general.id),
+                json=body,
+            )
+            assert (await emu.slash(guild, fan, "ping", word="hi")).content == "pong hi"
+        finally:
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        assert emu.validation_errors == []
+
+
+def test_without_jsonschema_validation_is_skipped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as if it were not installed
+    monkeypatch.setattr(openapi, "document_path", lambda: Path(__file__))  # any file that exists
+    emu = DiscordEmulator()
+    assert emu.validator is None
+    assert emu.validation_skipped == "the jsonschema package is not installed"
 
 
 async def test_unknown_route_is_recorded(emulator: DiscordEmulator):
@@ -411,3 +499,154 @@ async def test_voice_and_category_channels_reach_discord_py(
     await asyncio.sleep(0.05)
     assert isinstance(bare_bot.get_channel(voice.id), discord.VoiceChannel)
     assert isinstance(bare_bot.get_channel(category.id), discord.CategoryChannel)
+
+
+# -- payload shapes beyond a member in a server --------------------------------------------------------
+
+
+async def test_a_bot_dm_interaction_carries_a_user_and_no_guild(
+    emulator: DiscordEmulator, fan: User, bare_bot: commands.Bot
+):
+    result = await emulator.slash_dm(fan, "whoami")
+    payload = result.interaction
+    assert payload["context"] == 1
+    assert payload["user"]["id"] == str(fan.id) and "member" not in payload
+    assert not {"guild_id", "guild", "guild_locale"} & payload.keys()
+    assert payload["channel"]["type"] == 1 and payload["channel"]["recipients"][0]["id"] == str(fan.id)
+    # Installed to servers ("0" is the bot's DM, no server) and to users (the user who installed it).
+    assert payload["authorizing_integration_owners"] == {"0": "0", "1": str(fan.id)}
+    assert result.content == "User tao in DMChannel"
+    assert "guild_id" not in result.message  # type: ignore[operator]
+    assert result.message["interaction_metadata"]["user"]["id"] == str(fan.id)  # type: ignore[index]
+    [shown] = emulator.messages_in(int(payload["channel_id"]))
+    assert shown["content"] == result.content
+
+    server_install_only = await emulator.slash_dm(fan, "ping", word="dm")
+    assert server_install_only.interaction["authorizing_integration_owners"] == {"0": "0"}
+    assert server_install_only.content == "pong dm"
+    with pytest.raises(EmulatorUsageError, match="not offered in the bot's DMs"):
+        await emulator.slash_dm(fan, "serveronly")
+
+
+async def test_a_private_channel_interaction_is_authorised_by_the_user_install(
+    emulator: DiscordEmulator, fan: User, bare_bot: commands.Bot
+):
+    result = await emulator.slash_dm(fan, "whoami", private_channel=True)
+    payload = result.interaction
+    assert payload["context"] == 2
+    assert "member" not in payload and "guild_id" not in payload
+    assert payload["channel"]["type"] == 3  # a group DM the bot is not in
+    assert payload["authorizing_integration_owners"] == {"1": str(fan.id)}
+    assert result.content == "User tao in GroupChannel"
+    with pytest.raises(EmulatorUsageError, match="not offered in private channels"):
+        await emulator.slash_dm(fan, "ping", word="x", private_channel=True)  # installed to servers only
+
+
+async def test_authorizing_owners_are_always_there_in_a_server_too(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot: commands.Bot
+):
+    ping = await emulator.slash(guild, fan, "ping", word="x")
+    assert ping.interaction["authorizing_integration_owners"] == {"0": str(guild.id)}
+    assert ping.interaction["context"] == 0 and "user" not in ping.interaction
+    both = await emulator.slash(guild, fan, "whoami")
+    assert both.interaction["authorizing_integration_owners"] == {"0": str(guild.id), "1": str(fan.id)}
+    assert both.content == "Member tao in a guild"
+
+
+async def test_a_component_in_a_dm_keeps_the_dm_shape(emulator: DiscordEmulator, fan: User, bare_bot):
+    shown = await emulator.slash_dm(fan, "counter")
+    clicked = await emulator.click(shown, "counter:add", user=fan)
+    assert clicked.content == "count 1"
+    assert clicked.interaction["context"] == 1 and "member" not in clicked.interaction
+    assert clicked.interaction["authorizing_integration_owners"] == {"0": "0"}
+
+
+async def test_only_guild_commands_carry_data_guild_id(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot: commands.Bot
+):
+    @app_commands.command(name="local", description="A command registered to one guild")
+    async def local(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("local")
+
+    bare_bot.tree.add_command(local, guild=discord.Object(guild.id))
+    await bare_bot.tree.sync(guild=discord.Object(guild.id))
+    here = await emulator.slash(guild, fan, "local")
+    assert here.content == "local"
+    assert here.interaction["data"]["guild_id"] == str(guild.id)
+    everywhere = await emulator.slash(guild, fan, "ping", word="x")
+    assert "guild_id" not in everywhere.interaction["data"]
+    with pytest.raises(EmulatorUsageError, match="no slash command /local"):
+        await emulator.slash_dm(fan, "local")
+
+
+async def test_a_focused_option_is_sent_as_typed_a_number_or_without_value(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot: commands.Bot, typed: list[Any]
+):
+    assert len(await emulator.autocomplete(guild, fan, "pick", "number", 2)) == 3
+    assert len(await emulator.autocomplete(guild, fan, "pick", "number", "")) == 3
+    assert len(await emulator.autocomplete_dm(fan, "pick", "number", "1")) == 3
+    assert typed == [2, "", "1"]  # as the bot's autocomplete received them
+    emulator.callback_deadline = 0.3
+    with pytest.raises(InteractionTimeout) as caught:  # discord.py's own Namespace needs `value`
+        await emulator.autocomplete(guild, fan, "pick", "number", None)
+    [focused] = caught.value.record.payload["data"]["options"]
+    assert focused == {"name": "number", "type": 4, "focused": True}
+    assert not caught.value.answered
+
+
+# -- what `python -m bot ask` and the bench rely on ------------------------------------------------------
+
+
+async def test_every_bot_message_is_listed_with_its_kind_and_edits(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot: commands.Bot
+):
+    await emulator.slash(guild, fan, "later")
+    await emulator.wait_idle()
+    assert [(m.kind, m.message["content"], m.edits) for m in emulator.bot_messages] == [
+        ("reply", "here you go", 1),  # the deferral's placeholder, filled in by the first follow-up
+        ("followup", "and one more", 0),
+    ]
+    assert emulator.bot_messages[0].message["flags"] == 64  # ephemeral: only listed here
+    counter = await emulator.slash(guild, fan, "counter")
+    await emulator.click(counter.message, "counter:add", user=fan)  # a message dict is a target too
+    assert emulator.bot_messages[-1].message["content"] == "count 1"
+    assert emulator.bot_messages[-1].edits == 1
+
+
+async def test_a_callback_after_the_deadline_is_refused_and_noted(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot: commands.Bot
+):
+    emulator.callback_deadline = 0.1
+    with pytest.raises(InteractionTimeout) as caught:
+        await emulator.slash(guild, fan, "dawdle")
+    record = caught.value.record
+    for _ in range(50):
+        if record.late_callback_at is not None:
+            break
+        await asyncio.sleep(0.02)
+    assert record.late_callback_at is not None
+    assert record.late_callback_at - record.dispatched_at >= 0.3
+    assert not record.callback.done()  # Discord never showed it
+    assert emulator.bot_messages == []
+
+
+async def test_commands_synced_in_an_earlier_run_can_be_registered_without_a_sync(
+    emulator: DiscordEmulator, guild: Guild, fan: User
+):
+    body = {"name": "ping", "description": "Reply at once", "type": 1, "options": []}
+    [stored] = emulator.register_commands([body])
+    assert stored["application_id"] == str(emulator.application_id) and stored["id"].isdigit()
+    assert emulator.registered_commands() == [stored]
+    assert emulator.command_puts[None] == 0
+
+
+def test_a_stopped_clock_gives_the_same_ids_and_times_every_run() -> None:
+    moment = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    first, second = DiscordEmulator(clock=lambda: moment), DiscordEmulator(clock=lambda: moment)
+    ids = [first.snowflake() for _ in range(5000)]
+    assert ids == [second.snowflake() for _ in range(5000)]
+    assert ids == sorted(set(ids))  # unique and increasing, past the 4,096 a millisecond holds
+    assert discord.utils.snowflake_time(ids[0]) == moment
+    assert first.new_message(first.add_guild().general.id, {"content": "hi"})["timestamp"].startswith(
+        "2026-11-25T12:00:00"
+    )

@@ -16,8 +16,8 @@ from bench.process import REPO_ROOT, BotProcess, bot_environment
 from bot.app.client import FandexBot
 from bot.config import DEFAULT_DATASET_PATH
 from bot.domain.source import DatasetError, load_dataset
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def integrity(path: Path) -> str:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
+from discord_emulator import Channel, DiscordEmulator, Guild, InteractionResult, Role, User
 from tests.conftest import StartBot
-from tests.emulator import Channel, DiscordEmulator, Guild, InteractionResult, Role, User
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11

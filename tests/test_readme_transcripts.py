@@ -72,3 +72,9 @@ def test_every_answer_in_the_transcripts_fits_one_message() -> None:
         if "details:True" in command:
             continue
         assert 0 < len(reply.strip()) < 2000, command
+
+
+def test_the_measured_gateway_latency_is_shown_as_one_typical_value() -> None:
+    generator = load_generator()
+    shown = generator.steady_latency("  ┃ Gateway latency: 13 ms\n  ┃ Other: 5 ms")
+    assert shown == f"  ┃ Gateway latency: {generator.SHOWN_LATENCY}\n  ┃ Other: 5 ms"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.process import BotProcess, bot_environment
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 3, 4, 5, 6, 7, 8, 9, 10

@@ -18,8 +18,8 @@ from bench.process import REPO_ROOT, BotProcess, bot_environment
 from bot.config import DEFAULT_DATASET_PATH
 from bot.domain.model import counts
 from bot.domain.source import load_dataset
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
 

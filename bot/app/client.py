@@ -65,7 +65,11 @@ class FandexBot(commands.Bot):
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
+    ) -> None:
+        """`guild_ready_timeout`: how long discord.py waits after the last GUILD_CREATE before `ready`
+        (its default, 2 s; the tests and `python -m bot ask` start against a local emulator and pass less)."""
         configure_endpoints(settings.api_base, settings.gateway_url)
         # Fandex never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -78,6 +82,7 @@ class FandexBot(commands.Bot):
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
             max_messages=None,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.components = ComponentFallback(self, DYNAMIC_ITEMS)
@@ -91,7 +96,7 @@ class FandexBot(commands.Bot):
     async def prepare(self) -> None:
         """Load the dataset, open the database and load every extension: everything but Discord.
 
-        setup_hook runs it before syncing; the offline preview (`python -m bot ask`) runs it alone.
+        setup_hook runs it before syncing.
         The dataset is read from its TOML file on every start (no copy in SQLite: see
         migrations/0004_drop_dataset_tables.sql); a file that does not validate raises DatasetError,
         with every problem listed, before the database is opened.

@@ -28,12 +28,12 @@ from bot.domain.announcements import Announcement, announcement_reference
 from bot.services.announcer import Announcer
 from bot.storage.announcement_log import AnnouncementLog
 from cogs.countdown import Countdown
+from discord_emulator import Channel, DiscordEmulator, Guild, Role, User
+from discord_emulator.models import MEMBER_OVERWRITE, READ_MESSAGE_HISTORY, SEND_MESSAGES, Overwrite
+from discord_emulator.server import RecordedRequest
 from tests.clock import FakeClock
 from tests.cogs.test_countdown import DAY, MONTH, RUMOUR, dataset_with, extra_event
 from tests.conftest import StartBot
-from tests.emulator import Channel, DiscordEmulator, Guild, Role, User
-from tests.emulator.models import MEMBER_OVERWRITE, READ_MESSAGE_HISTORY, SEND_MESSAGES, Overwrite
-from tests.emulator.server import RecordedRequest
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 PARTY_AT = datetime(2027, 3, 12, 20, 0, tzinfo=UTC)

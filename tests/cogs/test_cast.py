@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import bot.app.views
+from discord_emulator import DiscordEmulator, Guild, InteractionResult, User
 from tests.conftest import StartBot
 from tests.datasets import dataset_with
-from tests.emulator import DiscordEmulator, Guild, InteractionResult, User
 
 BUTTON, STRING_SELECT = 2, 3
 EXPIRING_VIEW = 0.3  # seconds; the real menus stay 180 s

@@ -10,10 +10,10 @@ import pytest
 from bot.app.client import FandexBot
 from bot.domain.countdown import ServerEvent
 from bot.storage.server_events import ServerEventRepository
+from discord_emulator import DiscordEmulator, Guild, User
+from discord_emulator.models import BOT_PERMISSIONS, MANAGE_EVENTS
 from tests.clock import FakeClock
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
-from tests.emulator.models import BOT_PERMISSIONS, MANAGE_EVENTS
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 

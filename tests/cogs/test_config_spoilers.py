@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def spoiler_field(result: Any) -> str:
@@ -129,7 +129,7 @@ async def test_out_of_range_values_are_refused_with_the_valid_range(
     # Values inside the option's registered range but beyond the dataset, then a client ignoring the range.
     result = await emulator.slash(guild, moderator, "config spoilers", season=7, volume=3)
     assert result.ephemeral and "`season` must be 0–4" in result.content
-    monkeypatch.setattr("tests.emulator.interactions._check_range", lambda *args: None)
+    monkeypatch.setattr("discord_emulator.interactions._check_range", lambda *args: None)
     result = await emulator.slash(guild, moderator, "config spoilers", season=season, volume=volume)
     assert result.ephemeral
     assert named in result.content
@@ -145,8 +145,8 @@ async def test_a_non_integer_from_a_hostile_client_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bot = await start_bot()
-    monkeypatch.setattr("tests.emulator.interactions._expect", lambda *args: None)
-    monkeypatch.setattr("tests.emulator.interactions._check_range", lambda *args: None)
+    monkeypatch.setattr("discord_emulator.interactions._expect", lambda *args: None)
+    monkeypatch.setattr("discord_emulator.interactions._check_range", lambda *args: None)
     result = await emulator.slash(guild, moderator, "config spoilers", season="2; DROP TABLE x", volume=1.5)
     assert result.ephemeral
     assert "`season` must be 0–4" in result.content and "`volume` must be 0–6" in result.content

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from discord_emulator import DiscordEmulator, Guild, User
 from tests import datasets
 from tests.clock import FakeClock
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def extra_event(id: str, title: str, date: str, status: str = "confirmed", kind: str = "season") -> str:

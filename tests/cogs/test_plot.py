@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def fields(embed: dict[str, Any]) -> dict[str, str]:
@@ -141,7 +141,7 @@ async def test_unknown_episode_is_a_private_error_with_the_range(
     film = await emulator.slash(guild, fan, "plot", season="film", episode=1)
     assert_private_error(film, "no episodes")
     # A modified client ignores the option's 1-50 range; the bot still answers clearly.
-    monkeypatch.setattr("tests.emulator.interactions._check_range", lambda *args: None)
+    monkeypatch.setattr("discord_emulator.interactions._check_range", lambda *args: None)
     for hostile in (-5, 0, 10**18):
         result = await emulator.slash(guild, fan, "plot", season="2", episode=hostile)
         assert_private_error(result, "Season 2 has episodes 1–8")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 def fields(embed: dict[str, Any]) -> dict[str, str]:

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 import bot.app.views
-from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, InteractionResult, User
-from tests.emulator.interactions import (
+from discord_emulator import DiscordEmulator, Guild, InteractionResult, User
+from discord_emulator.interactions import (
     BUTTON,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     STRING_SELECT,
     walk_components,
 )
+from tests.conftest import StartBot
 
 
 def component(result: InteractionResult, kind: int, label: str | None = None) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from bot.app.transformers import AnnouncementChannel
+from discord_emulator import DiscordEmulator, Guild, User
 from tests.conftest import StartBot
-from tests.emulator import DiscordEmulator, Guild, User
 
 
 async def test_a_bug_inside_a_transformer_is_logged_with_the_reference_the_user_sees(

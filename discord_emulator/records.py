@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False, slots=True)
 class RecordedRequest:
     method: str
     path: str  # relative to /api/v10
     query: dict[str, str]
     json: Any  # the decoded JSON body (or multipart payload_json), None without one
     headers: dict[str, str]
+    status: int | None = None  # what the emulator answered; None while the request is being handled
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -19,28 +19,56 @@ from .gateway import Gateway
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
+    BOT_DM_CONTEXT,
     BUTTON,
     CALLBACK_DEADLINE,
     EPHEMERAL,
+    GUILD_CONTEXT,
+    GUILD_INSTALL,
     LOADING,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
+    PRIVATE_CHANNEL_CONTEXT,
     SELECT_OPTION_TYPES,
     STRING_SELECT,
+    USER_INSTALL,
     EmulatorUsageError,
     InteractionRecord,
     InteractionResult,
+    InteractionTimeout,
     OptionBuilder,
+    PostedMessage,
     find_component,
     normalize_components,
 )
-from .models import MANAGE_GUILD, MESSAGE_DEFAULT, Channel, Guild, Member, Snowflakes, User, iso
-from .openapi import OpenApiValidator
+from .models import (
+    DM,
+    GROUP_DM,
+    MANAGE_GUILD,
+    MESSAGE_DEFAULT,
+    PRIVATE_CHANNEL_PERMISSIONS,
+    Channel,
+    Guild,
+    Member,
+    PrivateChannel,
+    Snowflakes,
+    User,
+    iso,
+)
+from .openapi import ValidationUnavailable, load_validator
 from .records import Fault, Hang, RecordedRequest, ValidationError
 from .rest import build_app
 
+if TYPE_CHECKING:
+    from .schema import OpenApiValidator
+
 DEFAULT_APPLICATION_ID = 1_187_654_321_098_765_432
 NONCE_WINDOW = 120.0  # seconds Discord remembers an enforced nonce
+CONTEXT_NAMES = {
+    GUILD_CONTEXT: "servers",
+    BOT_DM_CONTEXT: "the bot's DMs",
+    PRIVATE_CHANNEL_CONTEXT: "private channels",
+}
 
 
 @dataclass(eq=False)
@@ -71,12 +99,20 @@ class DiscordEmulator:
         heartbeat_interval_ms: int = 41_250,
         validate: bool = True,
         enforce_default_permissions: bool = False,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.snowflake = Snowflakes()
+        # What time it is in this Discord: snowflakes and message timestamps (default: the wall clock).
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.snowflake = Snowflakes(self.clock)
         self.application_id = application_id
         self.bot_user = User(id=bot_user_id or application_id, name=bot_name, bot=True)
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, Guild] = {}
+        self.private_channels: dict[int, PrivateChannel] = {}  # DMs and group DMs, made on first use
+        # Every message the bot created, ephemeral ones included, oldest first (deleted ones stay, marked).
+        self.bot_messages: list[PostedMessage] = []
+        self._posted: dict[int, PostedMessage] = {}
+        self.callback_deadline = CALLBACK_DEADLINE  # seconds Discord waits for an interaction's first answer
         self.world = _World()
         self.scheduled_events: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.command_puts: Counter[int | None] = Counter()
@@ -90,7 +126,15 @@ class DiscordEmulator:
         # Called with each new channel message once it is stored, before the bot gets the answer:
         # lets a test kill the bot between Discord posting and the bot hearing of it.
         self.on_message_stored: Callable[[dict[str, Any]], None] | None = None
-        self.validator = OpenApiValidator.shared() if validate else None
+        # Every request body (and the emulator's own answers) is checked against Discord's OpenAPI document
+        # when it and jsonschema are available; otherwise `validation_skipped` says why nothing is checked.
+        self.validator: OpenApiValidator | None = None
+        self.validation_skipped: str | None = None if validate else "validation was turned off"
+        if validate:
+            try:
+                self.validator = load_validator()
+            except ValidationUnavailable as exc:
+                self.validation_skipped = str(exc)
         # Discord's client hides a command from members lacking its default_member_permissions. Off by default
         # so tests can reach the bot's own server-side check (as a guild's permission override would allow).
         self.enforce_default_permissions = enforce_default_permissions
@@ -101,6 +145,8 @@ class DiscordEmulator:
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._in_flight = 0  # REST requests being handled
+        self._last_activity = 0.0  # loop time a REST request last started or finished
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -145,26 +191,43 @@ class DiscordEmulator:
         self.users[user.id] = user
         return user
 
-    def add_guild(self, guild_id: int | None = None, name: str = "Heartstopper Fans") -> Guild:
-        owner = self.add_user(f"{name} owner")
+    def add_guild(
+        self,
+        guild_id: int | None = None,
+        name: str = "Heartstopper Fans",
+        *,
+        owner: User | None = None,
+        general_channel_id: int | None = None,
+        bot_role_id: int | None = None,
+    ) -> Guild:
+        """A guild with #general, @everyone, an owner and the bot; pass ids to keep them across runs."""
         guild = Guild(
             id=guild_id or self.snowflake(),
             name=name,
-            owner=owner,
+            owner=owner or self.add_user(f"{name} owner"),
             bot_user=self.bot_user,
             snowflakes=self.snowflake,
             listener=self._guild_changed,
+            bot_role_id=bot_role_id,
+            general_channel_id=general_channel_id,
         )
         self.guilds[guild.id] = guild
-        self.dispatch("GUILD_CREATE", guild.payload())
+        self.dispatch("GUILD_CREATE", self._guild_create(guild))
         return guild
 
     def member(
-        self, guild: Guild, user: User, *, manage_guild: bool = False, permissions: int | None = None
+        self,
+        guild: Guild,
+        user: User,
+        *,
+        manage_guild: bool = False,
+        permissions: int | None = None,
+        roles: list[int] | None = None,
     ) -> Member:
         """Make `user` a member of `guild` (idempotent) and set the permissions granted to them.
 
         For the bot user, `permissions` replaces its managed role's permissions (as a server admin would).
+        `roles` (role ids) replaces the member's roles.
         """
         member = guild.members.get(user.id)
         if member is None:
@@ -176,7 +239,69 @@ class DiscordEmulator:
             guild.update_role(guild.bot_role)
         elif permissions is not None or manage_guild:
             member.extra_permissions = granted
+        if roles is not None and roles != member.roles:
+            unknown = [r for r in roles if r not in guild.roles]
+            if unknown:
+                raise EmulatorUsageError(f"{guild.name} has no roles {unknown}")
+            member.roles = list(roles)
+            guild.update_member(member)
         return member
+
+    def dm_channel(self, user: User) -> PrivateChannel:
+        """The DM between `user` and the bot (context 1 interactions happen here)."""
+        for channel in self.private_channels.values():
+            if channel.type == DM and channel.recipients == [user]:
+                return channel
+        channel = PrivateChannel(id=self.snowflake(), type=DM, recipients=[user])
+        self.private_channels[channel.id] = channel
+        return channel
+
+    def group_dm(self, user: User) -> PrivateChannel:
+        """A group DM `user` has with a friend, without the bot (context 2: the app is user-installed)."""
+        for channel in self.private_channels.values():
+            if channel.type == GROUP_DM and channel.owner_id == user.id:
+                return channel
+        friend = self.add_user(f"{user.name}'s friend")
+        channel = PrivateChannel(
+            id=self.snowflake(), type=GROUP_DM, recipients=[user, friend], owner_id=user.id
+        )
+        self.private_channels[channel.id] = channel
+        return channel
+
+    def register_commands(
+        self, commands: list[dict[str, Any]], scope: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Store commands as Discord keeps what a bot synced earlier: for a bot that will not sync again
+        (its stored hash of the command set is unchanged). Not counted in `command_puts`."""
+        old = {(c["name"], c["type"]): c for c in self.world.commands.get(scope, [])}
+        stored = [self.stored_command(b, scope, old.get((b["name"], b.get("type", 1)))) for b in commands]
+        self.world.commands[scope] = stored
+        return copy.deepcopy(stored)
+
+    def stored_command(
+        self, body: dict[str, Any], scope: int | None, existing: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """A command registration as Discord stores and returns it."""
+        command = {
+            "id": existing["id"] if existing else str(self.snowflake()),
+            "application_id": str(self.application_id),
+            "version": str(self.snowflake()),
+            "type": body.get("type", 1),
+            "name": body["name"],
+            "name_localizations": body.get("name_localizations"),
+            "description": body.get("description", ""),
+            "description_localizations": body.get("description_localizations"),
+            # discord.py sends an int; Discord answers with a string.
+            "default_member_permissions": _optional_str(body.get("default_member_permissions")),
+            "dm_permission": body.get("dm_permission", True),
+            "contexts": body.get("contexts"),
+            "integration_types": body.get("integration_types") or [GUILD_INSTALL],
+            "nsfw": body.get("nsfw", False),
+            "options": body.get("options") or [],
+        }
+        if scope is not None:
+            command["guild_id"] = str(scope)
+        return command
 
     def _guild_changed(self, guild: Guild, event: str, data: dict[str, Any]) -> None:
         if guild.id in self.guilds:
@@ -214,7 +339,10 @@ class DiscordEmulator:
             "user_settings": {},
             "_trace": ["emulator"],
         }
-        return [("READY", ready)] + [("GUILD_CREATE", g.payload()) for g in self.guilds.values()]
+        return [("READY", ready)] + [("GUILD_CREATE", self._guild_create(g)) for g in self.guilds.values()]
+
+    def _guild_create(self, guild: Guild) -> dict[str, Any]:
+        return {**guild.payload(), "guild_scheduled_events": copy.deepcopy(self.scheduled_events[guild.id])}
 
     def _member_chunk(self, request: dict[str, Any]) -> list[dict[str, Any]]:
         guild_ids = request.get("guild_id")
@@ -241,6 +369,28 @@ class DiscordEmulator:
     def registered_commands(self, scope: int | None = None) -> list[dict[str, Any]]:
         """Commands registered globally (`scope=None`) or for the guild id `scope`."""
         return copy.deepcopy(self.world.commands.get(scope, []))
+
+    async def wait_idle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Return once no REST request is being handled and none has started for `quiet` seconds: the bot
+        has gone quiet (it may still be computing or waiting on its database; this cannot see that)."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + timeout
+        while True:
+            now = loop.time()
+            if self._in_flight == 0 and now - self._last_activity >= quiet:
+                return
+            if now >= give_up:
+                raise TimeoutError(f"the bot kept making requests for {timeout} s")
+            wait = quiet if self._in_flight else self._last_activity + quiet - now
+            await asyncio.sleep(min(max(wait, 0.001), give_up - now))
+
+    def request_started(self) -> None:
+        self._in_flight += 1
+        self._last_activity = asyncio.get_running_loop().time()
+
+    def request_finished(self) -> None:
+        self._in_flight -= 1
+        self._last_activity = asyncio.get_running_loop().time()
 
     def fail_next(
         self,
@@ -293,14 +443,24 @@ class DiscordEmulator:
     ) -> InteractionResult:
         """Run a registered slash command as `user` in `_channel` (default #general); await the answer."""
         channel = _channel or guild.general
-        self.member(guild, user)
-        name, *path = command.split()
-        registered = self._find_command(guild, name)
-        self._check_default_permissions(registered, guild, user, channel, _member_permissions)
-        data = OptionBuilder(guild, user, channel).command_data(registered, path, options)
-        return await self._interact(
-            guild, user, channel, APPLICATION_COMMAND, data, _member_permissions, timeout=timeout
+        return await self._command(
+            guild, user, channel, command, options, None, _member_permissions, timeout=timeout
         )
+
+    async def slash_dm(
+        self,
+        user: User,
+        command: str,
+        *,
+        private_channel: bool = False,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        **options: Any,
+    ) -> InteractionResult:
+        """Run a global command in the user's DM with the bot (context 1) or, with `private_channel`, in a
+        group DM without the bot (context 2, for commands installed to users). The payload carries `user`,
+        not `member`, and no guild fields."""
+        channel = self.group_dm(user) if private_channel else self.dm_channel(user)
+        return await self._command(None, user, channel, command, options, None, None, timeout=timeout)
 
     async def autocomplete(
         self,
@@ -308,49 +468,71 @@ class DiscordEmulator:
         user: User,
         command: str,
         option: str,
-        value: str,
+        value: str | float | None,
         *,
         _member_permissions: int | None = None,
         _channel: Channel | None = None,
         timeout: float = CALLBACK_DEADLINE,  # noqa: ASYNC109
         **options: Any,
     ) -> list[dict[str, Any]]:
-        """Type `value` into `option` and return the choices the bot suggests."""
+        """Type `value` into `option` and return the choices the bot suggests.
+
+        `value` goes out as given: a string as typed, a number (as the client sends for some numeric
+        options), or None for a focused option without `value` (nothing typed yet).
+        """
         channel = _channel or guild.general
-        self.member(guild, user)
-        name, *path = command.split()
-        registered = self._find_command(guild, name)
-        self._check_default_permissions(registered, guild, user, channel, _member_permissions)
-        builder = OptionBuilder(guild, user, channel)
-        data = builder.command_data(registered, path, {**options, option: value}, focused=option)
-        result = await self._interact(
-            guild, user, channel, AUTOCOMPLETE, data, _member_permissions, timeout=timeout
+        result = await self._command(
+            guild, user, channel, command, options, (option, value), _member_permissions, timeout=timeout
         )
-        if result.type != 8:
-            raise AssertionError(f"autocomplete answered with callback type {result.type}, expected 8")
-        return result.choices
+        return _choices(result)
+
+    async def autocomplete_dm(
+        self,
+        user: User,
+        command: str,
+        option: str,
+        value: str | float | None,
+        *,
+        private_channel: bool = False,
+        timeout: float = CALLBACK_DEADLINE,  # noqa: ASYNC109
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """`autocomplete` in the user's DM with the bot, or in a group DM (see `slash_dm`)."""
+        channel = self.group_dm(user) if private_channel else self.dm_channel(user)
+        result = await self._command(
+            None, user, channel, command, options, (option, value), None, timeout=timeout
+        )
+        return _choices(result)
 
     async def click(
         self,
-        result: InteractionResult,
+        target: InteractionResult | dict[str, Any],
         custom_id: str,
         *,
         user: User,
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> InteractionResult:
-        """Press the button `custom_id` on the message `result` shows."""
-        message, guild, channel = self._component_target(result)
+        """Press the button `custom_id` on the message `target` shows (or on the message dict `target`)."""
+        message, guild, channel = self._component_target(target)
         component = find_component(message, custom_id)
         if component.get("type") != BUTTON or component.get("disabled"):
             raise EmulatorUsageError(f"{custom_id!r} is not an enabled button: {component}")
         data = {"custom_id": custom_id, "component_type": BUTTON}
         return await self._interact(
-            guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
+            guild,
+            user,
+            channel,
+            MESSAGE_COMPONENT,
+            data,
+            None,
+            self._component_owners(message, guild, user),
+            message,
+            timeout=timeout,
         )
 
     async def select(
         self,
-        result: InteractionResult,
+        target: InteractionResult | dict[str, Any],
         custom_id: str,
         values: list[Any],
         *,
@@ -358,7 +540,7 @@ class DiscordEmulator:
         timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
     ) -> InteractionResult:
         """Choose `values` (strings, or emulator objects for user/role/channel selects) in a select menu."""
-        message, guild, channel = self._component_target(result)
+        message, guild, channel = self._component_target(target)
         component = find_component(message, custom_id)
         kind = component.get("type")
         if kind == STRING_SELECT:
@@ -377,7 +559,15 @@ class DiscordEmulator:
             data["values"] = [builder.resolve(custom_id, option, v) for v in values]
             data["resolved"] = builder.resolved
         return await self._interact(
-            guild, user, channel, MESSAGE_COMPONENT, data, None, message, timeout=timeout
+            guild,
+            user,
+            channel,
+            MESSAGE_COMPONENT,
+            data,
+            None,
+            self._component_owners(message, guild, user),
+            message,
+            timeout=timeout,
         )
 
     async def dispatch_interaction(
@@ -402,17 +592,66 @@ class DiscordEmulator:
         channel = _channel or guild.general
         if message is not None:
             message = self.find_message(int(message["id"])) or message
-        return await self._interact(guild, user, channel, kind, data, None, message, timeout=timeout)
+        owners = {str(GUILD_INSTALL): str(guild.id)}
+        return await self._interact(guild, user, channel, kind, data, None, owners, message, timeout=timeout)
 
-    def _find_command(self, guild: Guild, name: str) -> dict[str, Any]:
-        for scope in (guild.id, None):
+    async def _command(
+        self,
+        guild: Guild | None,
+        user: User,
+        channel: Channel | PrivateChannel,
+        command: str,
+        options: dict[str, Any],
+        focused: tuple[str, Any] | None,
+        member_permissions: int | None,
+        *,
+        timeout: float,  # noqa: ASYNC109
+    ) -> InteractionResult:
+        """A slash command (or, with `focused`, its autocomplete) checked as Discord's client would."""
+        if guild is not None:
+            self.member(guild, user)
+        context = _context_of(channel)
+        name, *path = command.split()
+        registered = self._find_command(guild, name)
+        self._check_context(registered, context)
+        if guild is not None and isinstance(channel, Channel):
+            self._check_default_permissions(registered, guild, user, channel, member_permissions)
+        builder = OptionBuilder(guild, user, channel)
+        if focused is None:
+            data = builder.command_data(registered, path, options)
+        else:
+            data = builder.command_data(registered, path, {**options, focused[0]: focused[1]}, focused[0])
+        kind = APPLICATION_COMMAND if focused is None else AUTOCOMPLETE
+        owners = _command_owners(registered, guild, user, context)
+        return await self._interact(
+            guild, user, channel, kind, data, member_permissions, owners, timeout=timeout
+        )
+
+    def _find_command(self, guild: Guild | None, name: str) -> dict[str, Any]:
+        scopes = (guild.id, None) if guild is not None else (None,)  # guild commands never reach DMs
+        for scope in scopes:
             for command in self.world.commands.get(scope, []):
                 if command["name"] == name and command.get("type", 1) == 1:
                     return command
-        known = [c["name"] for scope in (guild.id, None) for c in self.world.commands.get(scope, [])]
-        raise EmulatorUsageError(
-            f"no slash command /{name} is registered for this guild; registered: {known}"
-        )
+        known = [c["name"] for scope in scopes for c in self.world.commands.get(scope, [])]
+        where = "this guild" if guild is not None else "DMs (global commands only)"
+        raise EmulatorUsageError(f"no slash command /{name} is registered for {where}; registered: {known}")
+
+    @staticmethod
+    def _check_context(command: dict[str, Any], context: int) -> None:
+        """Discord's client offers a command only where its `contexts` (or the defaults) allow it."""
+        types = command.get("integration_types") or [GUILD_INSTALL]
+        allowed = command.get("contexts")
+        if command.get("guild_id"):
+            allowed = [GUILD_CONTEXT]
+        elif allowed is None:  # Discord's defaults: servers, the bot's DMs unless dm_permission is false
+            allowed = [GUILD_CONTEXT] + ([BOT_DM_CONTEXT] if command.get("dm_permission", True) else [])
+            allowed += [PRIVATE_CHANNEL_CONTEXT] if USER_INSTALL in types else []
+        if context not in allowed or (context == PRIVATE_CHANNEL_CONTEXT and USER_INSTALL not in types):
+            raise EmulatorUsageError(
+                f"/{command['name']} is not offered in {CONTEXT_NAMES[context]} "
+                f"(contexts {allowed}, integration types {types})"
+            )
 
     def _check_default_permissions(
         self, command: dict[str, Any], guild: Guild, user: User, channel: Channel, override: int | None
@@ -426,33 +665,48 @@ class DiscordEmulator:
                 f"/{command['name']} is hidden from {user} (needs permissions {required})"
             )
 
-    def _component_target(self, result: InteractionResult) -> tuple[dict[str, Any], Guild, Channel]:
-        if result.message is None:
+    def _component_target(
+        self, target: InteractionResult | dict[str, Any]
+    ) -> tuple[dict[str, Any], Guild | None, Channel | PrivateChannel]:
+        shown = target.message if isinstance(target, InteractionResult) else target
+        if shown is None:
             raise EmulatorUsageError("that interaction produced no message to interact with")
-        message = self.find_message(int(result.message["id"])) or result.message
-        guild = self.guilds[int(result.interaction["guild_id"])]
-        channel = guild.channels[int(message["channel_id"])]
-        return message, guild, channel
+        message = self.find_message(int(shown["id"])) or shown
+        channel_id = int(message["channel_id"])
+        if (found := self.channel(channel_id)) is not None:
+            return message, *found
+        if channel_id in self.private_channels:
+            return message, None, self.private_channels[channel_id]
+        raise EmulatorUsageError(f"the message is in channel {channel_id}, which no longer exists")
+
+    def _component_owners(self, message: dict[str, Any], guild: Guild | None, user: User) -> dict[str, str]:
+        """A component inherits the installation that authorised the interaction which sent its message."""
+        metadata = message.get("interaction_metadata") or {}
+        if "authorizing_integration_owners" in metadata:
+            return dict(metadata["authorizing_integration_owners"])
+        return {str(GUILD_INSTALL): str(guild.id) if guild is not None else "0"}
 
     async def _interact(
         self,
-        guild: Guild,
+        guild: Guild | None,
         user: User,
-        channel: Channel,
+        channel: Channel | PrivateChannel,
         kind: int,
         data: dict[str, Any],
         member_permissions: int | None,
+        owners: dict[str, str],
         message: dict[str, Any] | None = None,
         *,
         timeout: float,  # noqa: ASYNC109
     ) -> InteractionResult:
         """Dispatch an INTERACTION_CREATE, then await the callback (3 s) and the visible message."""
-        self.member(guild, user)
+        if guild is not None:
+            self.member(guild, user)
         await self.wait_for_bot(timeout)
         loop = asyncio.get_running_loop()
         interaction_id, token = self.snowflake(), "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96)
-        payload = self._interaction_payload(interaction_id, token, guild, user, channel, kind, data)
-        if member_permissions is not None:
+        payload = self._interaction_payload(interaction_id, token, guild, user, channel, kind, data, owners)
+        if member_permissions is not None and "member" in payload:
             payload["member"]["permissions"] = str(member_permissions)
         if message is not None:
             payload["message"] = copy.deepcopy(message)
@@ -469,11 +723,13 @@ class DiscordEmulator:
         self.world.interactions[token] = record
         self.dispatch("INTERACTION_CREATE", payload)
 
-        deadline = min(timeout, CALLBACK_DEADLINE)
+        deadline = min(timeout, self.callback_deadline)
         try:
             callback = await asyncio.wait_for(asyncio.shield(record.callback), deadline)
         except TimeoutError:
-            raise TimeoutError(f"the bot did not answer interaction {data} within {deadline:.1f} s") from None
+            raise InteractionTimeout(
+                f"the bot did not answer interaction {data} within {deadline:.1f} s", record
+            ) from None
         assert record.callback_at is not None
         visible = None
         if callback["type"] not in (8, 9):  # autocomplete results and modals show no message
@@ -481,8 +737,9 @@ class DiscordEmulator:
             try:
                 visible = await asyncio.wait_for(asyncio.shield(record.visible), remaining)
             except TimeoutError:
-                raise TimeoutError(
-                    f"the bot acknowledged with type {callback['type']} but showed no message in {timeout} s"
+                raise InteractionTimeout(
+                    f"the bot acknowledged with type {callback['type']} but showed no message in {timeout} s",
+                    record,
                 ) from None
         elapsed = record.callback_at - record.dispatched_at
         return InteractionResult(payload, callback, visible, elapsed, record.followups)
@@ -491,34 +748,42 @@ class DiscordEmulator:
         self,
         interaction_id: int,
         token: str,
-        guild: Guild,
+        guild: Guild | None,
         user: User,
-        channel: Channel,
+        channel: Channel | PrivateChannel,
         kind: int,
         data: dict[str, Any],
+        owners: dict[str, str],
     ) -> dict[str, Any]:
-        member = guild.members[user.id].payload()
-        member["permissions"] = str(guild.permissions_in(channel, user.id))
-        return {
+        payload: dict[str, Any] = {
             "id": str(interaction_id),
             "application_id": str(self.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(guild.id),
-            "guild": guild.partial_payload(),
             "channel_id": str(channel.id),
             "channel": OptionBuilder(guild, user, channel).resolved_channel(channel),
-            "member": member,
             "token": token,
             "version": 1,
-            "app_permissions": str(guild.permissions_in(channel, self.bot_user.id)),
             "locale": "en-GB",
-            "guild_locale": "en-US",
             "entitlements": [],
             "entitlement_sku_ids": [],
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
+            "authorizing_integration_owners": owners,
+            "context": _context_of(channel),
             "attachment_size_limit": 10_485_760,
+        }
+        if guild is None:  # a DM or group DM: the user as such, and nothing about a server
+            payload["user"] = user.payload()
+            payload["app_permissions"] = str(PRIVATE_CHANNEL_PERMISSIONS)
+            return payload
+        assert isinstance(channel, Channel)
+        member = guild.members[user.id].payload()
+        member["permissions"] = str(guild.permissions_in(channel, user.id))
+        return payload | {
+            "guild_id": str(guild.id),
+            "guild": guild.partial_payload(),
+            "member": member,
+            "app_permissions": str(guild.permissions_in(channel, self.bot_user.id)),
+            "guild_locale": "en-US",
         }
 
     # -- server-side operations used by the REST handlers -----------------------------------------------
@@ -541,8 +806,12 @@ class DiscordEmulator:
         *,
         record: InteractionRecord | None = None,
         message_type: int = MESSAGE_DEFAULT,
+        followup: bool = False,
     ) -> dict[str, Any]:
-        """A message as Discord returns it, stored in the channel unless it is ephemeral."""
+        """A message as Discord returns it, stored in the channel unless it is ephemeral.
+
+        With `record` it answers that interaction: its response, or with `followup` a follow-up message.
+        """
         flags = int(body.get("flags") or 0)
         message: dict[str, Any] = {
             "id": str(self.snowflake()),
@@ -550,7 +819,7 @@ class DiscordEmulator:
             "channel_id": str(channel_id),
             "author": self.bot_user.payload(),
             "content": "",
-            "timestamp": iso(datetime.now(UTC)),
+            "timestamp": iso(self.clock()),
             "edited_timestamp": None,
             "tts": bool(body.get("tts", False)),
             "mention_everyone": False,
@@ -570,7 +839,7 @@ class DiscordEmulator:
         if record is not None:
             message["webhook_id"] = str(self.application_id)
             message["application_id"] = str(self.application_id)
-            user = record.payload["member"]["user"]
+            user = record.payload["member"]["user"] if "member" in record.payload else record.payload["user"]
             message["interaction_metadata"] = {
                 "id": str(record.id),
                 "type": record.payload["type"],
@@ -588,12 +857,19 @@ class DiscordEmulator:
                 }
         self.apply_edit(message, body, edited=False)
         message["flags"] = flags  # keeps LOADING on a deferral's placeholder
+        kind = "channel" if record is None else "followup" if followup else "reply"
+        posted = PostedMessage(message, kind, None if record is None else record.id)
+        self.bot_messages.append(posted)
+        self._posted[posted.id] = posted
         if not flags & EPHEMERAL:
             self.world.messages[channel_id].append(message)
             self.dispatch("MESSAGE_CREATE", message)
         return message
 
     def apply_edit(self, message: dict[str, Any], body: dict[str, Any], *, edited: bool = True) -> None:
+        """Change a message as an edit does (`edited=False`: a deferral's placeholder being filled in)."""
+        if (posted := self._posted.get(int(message["id"]))) is not None:
+            posted.edits += 1
         if "content" in body:
             message["content"] = body["content"] or ""
         if "components" in body:
@@ -613,12 +889,14 @@ class DiscordEmulator:
             ]
         message["flags"] = int(message.get("flags") or 0) & ~LOADING
         if edited:
-            message["edited_timestamp"] = iso(datetime.now(UTC))
+            message["edited_timestamp"] = iso(self.clock())
 
     def delete_message(self, message: dict[str, Any]) -> None:
         messages = self.world.messages.get(int(message["channel_id"]), [])
         if message in messages:
             messages.remove(message)
+        if (posted := self._posted.get(int(message["id"]))) is not None:
+            posted.deleted = True
 
     def guild_of(self, channel_id: int) -> Guild | None:
         return next((g for g in self.guilds.values() if channel_id in g.channels), None)
@@ -638,6 +916,34 @@ class DiscordEmulator:
     def forget_nonces(self) -> None:
         """Expire every remembered nonce at once, as NONCE_WINDOW seconds later would."""
         self.world.nonces.clear()
+
+
+def _context_of(channel: Channel | PrivateChannel) -> int:
+    if isinstance(channel, Channel):
+        return GUILD_CONTEXT
+    return BOT_DM_CONTEXT if channel.type == DM else PRIVATE_CHANNEL_CONTEXT
+
+
+def _command_owners(command: dict[str, Any], guild: Guild | None, user: User, context: int) -> dict[str, str]:
+    """`authorizing_integration_owners`: the server that installed the app ("0" in the bot's DMs) and/or
+    the user who did, by the command's integration types. Always present, as in Discord's payloads."""
+    types = command.get("integration_types") or [GUILD_INSTALL]
+    owners: dict[str, str] = {}
+    if GUILD_INSTALL in types and context != PRIVATE_CHANNEL_CONTEXT:
+        owners[str(GUILD_INSTALL)] = str(guild.id) if guild is not None else "0"
+    if USER_INSTALL in types:
+        owners[str(USER_INSTALL)] = str(user.id)
+    return owners
+
+
+def _choices(result: InteractionResult) -> list[dict[str, Any]]:
+    if result.type != 8:
+        raise AssertionError(f"autocomplete answered with callback type {result.type}, expected 8")
+    return result.choices
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _default_error(status: int) -> dict[str, Any]:

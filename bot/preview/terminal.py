@@ -1,4 +1,4 @@
-"""Discord message JSON -> readable terminal text, for `python -m bot ask` (the offline preview).
+"""Discord message JSON -> readable terminal text, for `python -m bot ask` (the preview).
 
 It renders exactly the bodies the bot sends to Discord (content, embeds, components, autocomplete
 choices), so what a maintainer reads is what members would see: spoilers are marked visibly instead of

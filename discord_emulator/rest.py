@@ -19,7 +19,6 @@ from aiohttp import web
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
-    CALLBACK_DEADLINE,
     EPHEMERAL,
     LOADING,
     MESSAGE_COMPONENT,
@@ -93,30 +92,46 @@ def _middleware(emu: DiscordEmulator) -> Any:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API + "/"):
             return await handler(request)  # the gateway websocket
-        path = request.path[len(API) :]
-        body = await _decode_body(request)
-        request[BODY] = body
-        recorded = RecordedRequest(request.method, path, dict(request.query), body, dict(request.headers))
-        request[RECORD] = recorded
-        emu.requests.append(recorded)
-        if body is not None and emu.validator is not None:
-            for problem in emu.validator.request_errors(request.method, path, body):
-                emu.validation_errors.append(ValidationError(request.method, path, problem, body))
-        # Webhook and interaction-callback routes authenticate by their token; the rest need the bot's.
-        authorization = request.headers.get("Authorization", "")
-        if not path.startswith(("/webhooks/", "/interactions/")) and not authorization.startswith("Bot "):
-            return error(401, "401: Unauthorized")
-        if (fault := _take_fault(emu, request.method, path)) is not None:
-            return fault
-        response = await handler(request)
-        if (hang := _take_hang(emu, request.method, path)) is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(emu.hangs_released.wait(), hang.seconds)
-        _check_response(emu, request.method, path, response)
-        response.headers.update(ratelimit_headers(path))
-        return response
+        emu.request_started()  # for `wait_idle`
+        try:
+            return await _handle(emu, request, handler)
+        finally:
+            emu.request_finished()
 
     return middleware
+
+
+async def _handle(emu: DiscordEmulator, request: web.Request, handler: Handler) -> web.StreamResponse:
+    path = request.path[len(API) :]
+    body = await _decode_body(request)
+    request[BODY] = body
+    recorded = RecordedRequest(request.method, path, dict(request.query), body, dict(request.headers))
+    request[RECORD] = recorded
+    emu.requests.append(recorded)
+    response = await _answer(emu, request, handler, path, body)
+    recorded.status = response.status
+    return response
+
+
+async def _answer(
+    emu: DiscordEmulator, request: web.Request, handler: Handler, path: str, body: Any
+) -> web.StreamResponse:
+    if body is not None and emu.validator is not None:
+        for problem in emu.validator.request_errors(request.method, path, body):
+            emu.validation_errors.append(ValidationError(request.method, path, problem, body))
+    # Webhook and interaction-callback routes authenticate by their token; the rest need the bot's.
+    authorization = request.headers.get("Authorization", "")
+    if not path.startswith(("/webhooks/", "/interactions/")) and not authorization.startswith("Bot "):
+        return error(401, "401: Unauthorized")
+    if (fault := _take_fault(emu, request.method, path)) is not None:
+        return fault
+    response = await handler(request)
+    if (hang := _take_hang(emu, request.method, path)) is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(emu.hangs_released.wait(), hang.seconds)
+    _check_response(emu, request.method, path, response)
+    response.headers.update(ratelimit_headers(path))
+    return response
 
 
 def _check_response(emu: DiscordEmulator, method: str, path: str, response: web.StreamResponse) -> None:
@@ -271,30 +286,6 @@ class Routes:
         guild_id = request.match_info.get("guild_id")
         return int(guild_id) if guild_id else None
 
-    def _stored(
-        self, body: dict[str, Any], scope: int | None, existing: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        command = {
-            "id": existing["id"] if existing else str(self.emu.snowflake()),
-            "application_id": str(self.emu.application_id),
-            "version": str(self.emu.snowflake()),
-            "type": body.get("type", 1),
-            "name": body["name"],
-            "name_localizations": body.get("name_localizations"),
-            "description": body.get("description", ""),
-            "description_localizations": body.get("description_localizations"),
-            # discord.py sends an int; Discord answers with a string.
-            "default_member_permissions": _optional_str(body.get("default_member_permissions")),
-            "dm_permission": body.get("dm_permission", True),
-            "contexts": body.get("contexts"),
-            "integration_types": body.get("integration_types") or [0],
-            "nsfw": body.get("nsfw", False),
-            "options": body.get("options") or [],
-        }
-        if scope is not None:
-            command["guild_id"] = str(scope)
-        return command
-
     def _bad_app(self, request: web.Request) -> web.Response | None:
         if request.match_info["app_id"] != str(self.emu.application_id):
             return error(403, "Missing Access", 50001)
@@ -312,7 +303,9 @@ class Routes:
         scope = self._scope(request)
         self.emu.command_puts[scope] += 1
         old = {(c["name"], c["type"]): c for c in self.emu.world.commands.get(scope, [])}
-        commands = [self._stored(b, scope, old.get((b["name"], b.get("type", 1)))) for b in request[BODY]]
+        commands = [
+            self.emu.stored_command(b, scope, old.get((b["name"], b.get("type", 1)))) for b in request[BODY]
+        ]
         self.emu.world.commands[scope] = commands
         return reply(commands)
 
@@ -324,7 +317,7 @@ class Routes:
         existing = next(
             (c for c in commands if (c["name"], c["type"]) == (body["name"], body.get("type", 1))), None
         )
-        command = self._stored(body, scope, existing)
+        command = self.emu.stored_command(body, scope, existing)
         if existing:
             commands[commands.index(existing)] = command
         else:
@@ -361,7 +354,8 @@ class Routes:
         if record is None or str(record.id) != request.match_info["interaction_id"]:
             return error(404, "Unknown interaction", 10062)
         loop = asyncio.get_running_loop()
-        if loop.time() - record.dispatched_at > CALLBACK_DEADLINE:
+        if loop.time() - record.dispatched_at > self.emu.callback_deadline:
+            record.late_callback_at = loop.time()
             return error(404, "Unknown interaction", 10062)
         if record.callback.done():
             return error(400, "Interaction has already been acknowledged.", 40060)
@@ -437,7 +431,11 @@ class Routes:
             return reply(original)
         flags = int(body.get("flags") or 0)
         message = self.emu.new_message(
-            record.channel_id, {**body, "flags": flags}, record=record, message_type=MESSAGE_REPLY
+            record.channel_id,
+            {**body, "flags": flags},
+            record=record,
+            message_type=MESSAGE_REPLY,
+            followup=True,
         )
         record.followups.append(message)
         record.show(message)
@@ -662,10 +660,6 @@ def _history_query(query: Any) -> tuple[int, int | None, int | None] | str:
     if not 1 <= limit <= 100:
         return f"limit={limit} is outside 1-100"
     return limit, parsed.get("after"), parsed.get("before")
-
-
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def _rest_guild(guild: Any) -> dict[str, Any]:

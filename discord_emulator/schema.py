@@ -1,8 +1,8 @@
-"""Validate request (and response) bodies against Discord's OpenAPI document.
+"""Validate request (and response) bodies against Discord's OpenAPI document (needs jsonschema).
 
-The document lives outside the repository (`../shared/discord-openapi.json` from the repository root; override
-with the `FANDEX_OPENAPI` environment variable). It is 1.2 MB, so it is parsed once per process and validators
-are built lazily, one per (method, path template, content type), and cached.
+Only `discord_emulator.openapi.load_validator()` imports this module, so the emulator runs without
+jsonschema. The document is 1.2 MB: it is parsed once per process and validators are built lazily, one per
+(method, path template, content type), and cached.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,24 +19,11 @@ import jsonschema
 import referencing
 import referencing.jsonschema
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DOCUMENT = REPO_ROOT.parent / "shared" / "discord-openapi.json"
 DOCUMENT_URI = "urn:fandex:discord-openapi"
 JSON = "application/json"
 
 
-def document_path() -> Path:
-    override = os.environ.get("FANDEX_OPENAPI", "").strip()
-    return Path(override).expanduser() if override else DEFAULT_DOCUMENT
-
-
-@functools.cache
 def load_document(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"Discord's OpenAPI document is not at {path}: put it in ../shared/ beside the repository "
-            "or point FANDEX_OPENAPI at it."
-        )
     document = json.loads(path.read_text(encoding="utf-8"))
     # Discord documents snowflakes as strings but accepts integers in request bodies, and discord.py relies
     # on that (`allowed_mentions.roles` is a list of ints). Widen the type rather than flag valid requests.
@@ -84,9 +70,9 @@ class OpenApiValidator:
 
     @classmethod
     @functools.cache
-    def shared(cls) -> OpenApiValidator:
-        """The validator for the configured document, built once per process."""
-        return cls(load_document(document_path()))
+    def shared(cls, path: Path) -> OpenApiValidator:
+        """The validator for the document at `path`, built once per process."""
+        return cls(load_document(path))
 
     def match(self, method: str, path: str) -> str | None:
         """The document's path template for `path` (relative to /api/v10) that defines `method`."""

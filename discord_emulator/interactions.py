@@ -7,12 +7,14 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Channel, Guild, Member, Role, User
+from .models import PRIVATE_CHANNEL_PERMISSIONS, Channel, Guild, Member, PrivateChannel, Role, User
 
-CALLBACK_DEADLINE = 3.0  # seconds Discord waits for the initial response
+CALLBACK_DEADLINE = 3.0  # seconds Discord waits for the initial response (DiscordEmulator.callback_deadline)
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2  # where an interaction happens
+GUILD_INSTALL, USER_INSTALL = 0, 1  # integration types: installed to a server, or to a user
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -30,6 +32,23 @@ class EmulatorUsageError(AssertionError):
     """The test asked for something Discord's client would not let a user do (unknown command, bad option)."""
 
 
+class InteractionTimeout(TimeoutError):
+    """The bot did not answer within Discord's deadline, or acknowledged but never showed a message.
+
+    `record` is the interaction's live server-side state: a callback that comes later still lands there
+    (`late_callback_at`), and so do messages.
+    """
+
+    def __init__(self, message: str, record: InteractionRecord) -> None:
+        super().__init__(message)
+        self.record = record
+
+    @property
+    def answered(self) -> bool:
+        """Whether the bot's callback arrived in time (it then failed to show a message)."""
+        return self.record.callback.done()
+
+
 @dataclass(eq=False)
 class InteractionRecord:
     """Server-side state of one interaction token."""
@@ -42,6 +61,7 @@ class InteractionRecord:
     callback: asyncio.Future[dict[str, Any]]
     visible: asyncio.Future[dict[str, Any]]  # the message a user sees once the bot has answered
     callback_at: float | None = None
+    late_callback_at: float | None = None  # a callback rejected for coming after the deadline
     original: dict[str, Any] | None = None  # the message `@original` refers to
     followups: list[dict[str, Any]] = field(default_factory=list)
 
@@ -94,6 +114,25 @@ class InteractionResult:
         return [c["custom_id"] for c in walk_components(self.components) if "custom_id" in c]
 
 
+@dataclass(eq=False)
+class PostedMessage:
+    """One message the bot created, ephemeral ones included (see `DiscordEmulator.bot_messages`)."""
+
+    message: dict[str, Any]  # live: as Discord would return it now
+    kind: str  # "reply" (an interaction's response), "followup" or "channel" (POST /channels/…/messages)
+    interaction_id: int | None = None  # the interaction a reply or follow-up answered
+    edits: int = 0  # how many times it was edited since it was created
+    deleted: bool = False
+
+    @property
+    def id(self) -> int:
+        return int(self.message["id"])
+
+    @property
+    def channel_id(self) -> int:
+        return int(self.message["channel_id"])
+
+
 def walk_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for component in components:
@@ -135,7 +174,7 @@ def find_component(message: dict[str, Any], custom_id: str) -> dict[str, Any]:
 class OptionBuilder:
     """Turns keyword arguments into the `data` of an INTERACTION_CREATE, checked against the registration."""
 
-    def __init__(self, guild: Guild | None, user: User, channel: Channel | None) -> None:
+    def __init__(self, guild: Guild | None, user: User, channel: Channel | PrivateChannel | None) -> None:
         self.guild = guild
         self.user = user
         self.channel = channel
@@ -186,9 +225,10 @@ class OptionBuilder:
         options = []
         for name, value in values.items():
             if name == focused:
-                options.append(
-                    {"name": name, "type": by_name[name]["type"], "value": str(value), "focused": True}
-                )
+                # What the member has typed so far, as the client sends it: usually a string, but a number
+                # for some numeric options, and no `value` at all before they type (pass None for that).
+                entry = {"name": name, "type": by_name[name]["type"], "focused": True}
+                options.append(entry if value is None else {**entry, "value": value})
             else:
                 options.append(
                     {
@@ -231,12 +271,12 @@ class OptionBuilder:
             member = self.guild.members.get(value.id) if self.guild else None
             if member is not None and self.guild is not None:
                 payload = member.payload(with_user=False)
-                if self.channel is not None:
+                if isinstance(self.channel, Channel):
                     payload["permissions"] = str(self.guild.permissions_in(self.channel, value.id))
                 self.resolved.setdefault("members", {})[str(value.id)] = payload
         elif isinstance(value, Role) and kind in (ROLE, MENTIONABLE):
             self.resolved.setdefault("roles", {})[str(value.id)] = value.payload()
-        elif isinstance(value, Channel) and kind == CHANNEL:
+        elif isinstance(value, Channel | PrivateChannel) and kind == CHANNEL:
             allowed = option.get("channel_types")
             if allowed and value.type not in allowed:
                 raise EmulatorUsageError(f"{label}: channel type {value.type} is not one of {allowed}")
@@ -247,7 +287,9 @@ class OptionBuilder:
             )
         return str(value.id)
 
-    def resolved_channel(self, channel: Channel) -> dict[str, Any]:
+    def resolved_channel(self, channel: Channel | PrivateChannel) -> dict[str, Any]:
+        if isinstance(channel, PrivateChannel):
+            return {**channel.payload(), "permissions": str(PRIVATE_CHANNEL_PERMISSIONS)}
         permissions = self.guild.permissions_in(channel, self.user.id) if self.guild else 0
         return {
             "id": str(channel.id),

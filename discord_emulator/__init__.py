@@ -1,9 +1,15 @@
-"""A loopback Discord for end-to-end tests: the real bot and discord.py's real HTTP and gateway code, offline.
+"""A loopback Discord: a real discord.py client (the bot under test) talks to it over real HTTP and websocket.
 
 An aiohttp server on 127.0.0.1 (random port) speaks the REST routes under /api/v10 and the gateway websocket
-at /gateway. Every JSON request body (and multipart `payload_json`) is validated against Discord's OpenAPI
-document (`../shared/discord-openapi.json` from the repository root, or `$FANDEX_OPENAPI`); so are the
-emulator's own successful answers, to keep its shapes honest.
+at /gateway. It is the one Discord stand-in of this repository: the tests (tests/conftest.py), the benchmark
+(bench/) and the preview (`python -m bot ask`, bot/preview/) all drive it.
+
+OpenAPI validation (optional)
+    With Discord's OpenAPI document (`../shared/discord-openapi.json` beside the checkout, or the file
+    `$FANDEX_OPENAPI` names) and jsonschema installed, every JSON request body (and multipart
+    `payload_json`) is validated against it; so are the emulator's own successful answers, to keep its
+    shapes honest. Without them the emulator runs the same and `emu.validation_skipped` says why nothing
+    was checked (`validate=False` turns validation off, as the bench and `ask` do).
 
 Fixtures (tests/conftest.py)
     emulator             a started DiscordEmulator with no guild yet. At teardown the test fails if the bot
@@ -16,40 +22,57 @@ Fixtures (tests/conftest.py)
     discord_endpoints    restores discord.py's `Route.BASE` / `DEFAULT_GATEWAY` after the test.
 
 World
-    emu = DiscordEmulator(application_id=..., bot_user_id=...)  # default: realistic ids, bot id = app id
-    await emu.start(); emu.api_base; emu.gateway_url; await emu.stop()
-    guild = emu.add_guild(guild_id=None, name="Heartstopper Fans")
+    emu = DiscordEmulator(application_id=..., bot_user_id=..., bot_name="Fandex", clock=None)
+        # default: realistic ids, bot id = app id. `clock` (a callable returning an aware datetime) dates
+        # snowflakes and message timestamps: a stopped clock gives the same ids on every run.
+    await emu.start(); emu.api_base; emu.gateway_url; await emu.stop()   (or `async with DiscordEmulator()`)
+    guild = emu.add_guild(guild_id=None, name="Heartstopper Fans", *, owner=None, general_channel_id=None,
+                          bot_role_id=None)
         # #general (guild.general), @everyone (guild.everyone), an owner (guild.owner), and the bot as a
         # member whose managed role (guild.bot_role) grants View Channel, Send Messages, Embed Links.
-    guild.add_channel(name, *, bot_can_send=True, bot_can_view=True) -> Channel
+    guild.add_channel(name, *, bot_can_send=True, bot_can_view=True, type=GUILD_TEXT, channel_id=None)
         # bot_can_send=False adds a member overwrite denying the bot Send Messages
-    guild.add_role(name, *, permissions=0, mentionable=False) -> Role
+    guild.add_role(name, *, permissions=0, mentionable=False, role_id=None) -> Role
     guild.remove_channel(channel_id); guild.remove_role(role_id)
-    user = emu.add_user(name) -> User
-    emu.member(guild, user, manage_guild=False | permissions=int) -> Member
-        # joins the user (idempotent) and grants extra permissions; for emu.bot_user it sets the bot's
-        # managed role instead (e.g. permissions=BOT_PERMISSIONS | MANAGE_EVENTS), so discord.py sees it too.
+    user = emu.add_user(name, *, user_id=None) -> User
+    emu.member(guild, user, manage_guild=False | permissions=int, roles=None) -> Member
+        # joins the user (idempotent), grants extra permissions, sets its roles (ids); for emu.bot_user
+        # `permissions` sets the bot's managed role (e.g. BOT_PERMISSIONS | MANAGE_EVENTS), so discord.py
+        # sees it too.
+    emu.register_commands(commands, scope=None)
+        # what Discord kept from an earlier sync, for a bot that will not sync again (not in command_puts)
     Changes made while the bot is connected are dispatched to it (GUILD_CREATE, CHANNEL_CREATE/DELETE,
-    GUILD_ROLE_CREATE/UPDATE, ...), subject to the intents it identified with.
-    Permission bits live in tests.emulator.models (VIEW_CHANNEL, SEND_MESSAGES, MANAGE_GUILD, ...).
+    GUILD_ROLE_CREATE/UPDATE, ...), subject to the intents it identified with. GUILD_CREATE carries the
+    guild's `emu.scheduled_events[guild.id]`. Permission bits live in discord_emulator.models
+    (VIEW_CHANNEL, SEND_MESSAGES, MANAGE_GUILD, ...).
 
 Interactions (the user is made a member if needed; the interaction is checked against the REGISTERED
 commands the way Discord's client would: unknown command/subcommand/option, missing required option,
-wrong type, value outside choices/min/max all raise EmulatorUsageError)
+wrong type, value outside choices/min/max, a command not offered in that context all raise
+EmulatorUsageError)
     result = await emu.slash(guild, user, "cast lookup", name="Kit Connor",
                              _member_permissions=None, _channel=None, timeout=5)
-        # options are typed from the registration; Channel/Role/User/Member objects go in data.resolved
+        # options are typed from the registration; Channel/Role/User/Member objects go in data.resolved;
+        # `data.guild_id` only for a command registered to the guild, as Discord sends it
+    result = await emu.slash_dm(user, "about", private_channel=False, **options)
+        # context 1 (the user's DM with the bot) or 2 (a group DM without it, for user-installed commands):
+        # `user` instead of `member`, no guild fields. `authorizing_integration_owners` is always present:
+        # {"0": guild id, or "0" in the bot's DM} for server installs, {"1": user id} for user installs.
     result.callback     the callback body the bot POSTed: {"type": 4|5|6|7|8|9, "data": {...}}
     result.message      the visible message as Discord returns it (snapshot): for type 4 the reply, after
                         a deferral (5/6) the first edit of @original or the first follow-up (awaited)
     result.ephemeral / .content / .embeds / .components / .custom_ids() / .followups (live list)
-    result.elapsed      seconds from dispatch to callback. Discord's 3 s window is enforced: a later
-                        callback gets 404 "Unknown interaction" (10062) and slash() raises TimeoutError.
+    result.elapsed      seconds from dispatch to callback. Discord's window (`emu.callback_deadline`, 3 s)
+                        is enforced: a later callback gets 404 "Unknown interaction" (10062), and slash()
+                        raises InteractionTimeout (a TimeoutError) whose `.record` notes `late_callback_at`.
     result.interaction  the INTERACTION_CREATE payload that was dispatched
     choices = await emu.autocomplete(guild, user, "cast lookup", "name", "kit", **other_options)
+        # the focused value goes out as given: a string, a number, or None for no `value` at all;
+        # emu.autocomplete_dm(user, command, option, value, private_channel=False) in DMs
     result2 = await emu.click(result, "custom-id", user=user)
     result3 = await emu.select(result, "custom-id", ["value", ...], user=user)
-        # component interactions on the message `result` shows; for user/role/channel selects pass objects
+        # component interactions on the message `result` shows (or a message dict, e.g. from bot_messages);
+        # for user/role/channel selects pass objects
     result4 = await emu.dispatch_interaction(guild, user, kind, data, message=None, _channel=None, timeout=5)
         # low level: INTERACTION_CREATE of type kind (2 command, 3 component, 4 autocomplete, 5 modal submit)
         # with `data` exactly as given, unchecked, as a stale or hostile client would send it
@@ -60,6 +83,10 @@ wrong type, value outside choices/min/max all raise EmulatorUsageError)
 Inspection
     emu.messages_in(channel_id)  visible messages the bot posted there: channel messages and non-ephemeral
                                  interaction replies/follow-ups (those carry `interaction_metadata`)
+    emu.bot_messages             every message the bot created, ephemeral ones too, oldest first
+                                 (PostedMessage: .message live, .kind "reply"|"followup"|"channel",
+                                 .interaction_id, .edits, .deleted)
+    await emu.wait_idle(quiet=0.05)  until no REST request is in flight and none started for `quiet` s
     emu.scheduled_events[guild_id]; emu.command_puts[None | guild_id]; emu.registered_commands(scope=None)
     emu.requests (RecordedRequest: method, path relative to /api/v10, query, json, headers)
     emu.identify_payloads (check `intents`); emu.gateway.resumes
@@ -82,8 +109,8 @@ Faults
     Dispatches made while the bot is disconnected are queued and replayed on RESUME.
 """
 
-from .interactions import EmulatorUsageError, InteractionResult
-from .models import Channel, Guild, Member, Role, User
+from .interactions import EmulatorUsageError, InteractionResult, InteractionTimeout, PostedMessage
+from .models import Channel, Guild, Member, PrivateChannel, Role, User
 from .server import DiscordEmulator
 
 __all__ = [
@@ -92,7 +119,10 @@ __all__ = [
     "EmulatorUsageError",
     "Guild",
     "InteractionResult",
+    "InteractionTimeout",
     "Member",
+    "PostedMessage",
+    "PrivateChannel",
     "Role",
     "User",
 ]

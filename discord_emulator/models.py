@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,9 +47,22 @@ EVERYONE_PERMISSIONS = (
     | USE_APPLICATION_COMMANDS
 )
 BOT_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS
+# What an app may do in a DM or group DM (its `app_permissions` there): no server to grant more.
+PRIVATE_CHANNEL_PERMISSIONS = (
+    VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | READ_MESSAGE_HISTORY
+    | ADD_REACTIONS
+    | USE_EXTERNAL_EMOJIS
+    | MENTION_EVERYONE
+)
 
 GUILD_TEXT = 0
+DM = 1
 GUILD_VOICE = 2
+GROUP_DM = 3
 GUILD_CATEGORY = 4
 GUILD_STAGE_VOICE = 13
 MESSAGE_DEFAULT, MESSAGE_REPLY, MESSAGE_CHAT_INPUT = 0, 19, 20  # message types
@@ -62,15 +74,27 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-class Snowflakes:
-    """Realistic, unique, increasing snowflakes: timestamp, worker 1, process 0, increment."""
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
 
-    def __init__(self) -> None:
+
+class Snowflakes:
+    """Realistic, unique, increasing snowflakes: timestamp, worker 1, process 0, increment.
+
+    `clock` (default: the wall clock) gives the timestamp; with a stopped clock the ids stay unique and
+    increasing, and the same sequence of calls gives the same ids (reproducible transcripts).
+    """
+
+    def __init__(self, clock: Callable[[], datetime] = _wall_clock) -> None:
+        self._clock = clock
         self._increment = itertools.count()
+        self._last = 0
 
     def __call__(self) -> int:
-        millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
-        return (millis << 22) | (1 << 17) | (next(self._increment) & 0xFFF)
+        millis = int(self._clock().timestamp() * 1000) - DISCORD_EPOCH_MS
+        value = max((millis << 22) | (1 << 17) | (next(self._increment) & 0xFFF), self._last + 1)
+        self._last = value
+        return value
 
 
 @dataclass(eq=False)
@@ -185,6 +209,32 @@ class Channel:
 
 
 @dataclass(eq=False)
+class PrivateChannel:
+    """A DM (`type` DM) or group DM (`type` GROUP_DM): where context 1 and 2 interactions happen."""
+
+    id: int
+    type: int
+    recipients: list[User]
+    owner_id: int | None = None  # a group DM's owner
+
+    @property
+    def mention(self) -> str:
+        return f"<#{self.id}>"
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "type": self.type,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [u.payload() for u in self.recipients],
+        }
+        if self.type == GROUP_DM:
+            data |= {"name": None, "icon": None, "owner_id": str(self.owner_id)}
+        return data
+
+
+@dataclass(eq=False)
 class Member:
     user: User
     guild_id: int
@@ -227,6 +277,8 @@ class Guild:
         bot_user: User,
         snowflakes: Snowflakes,
         listener: GuildListener,
+        bot_role_id: int | None = None,
+        general_channel_id: int | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -239,12 +291,16 @@ class Guild:
         self.roles[id].permissions = EVERYONE_PERMISSIONS
         self.members: dict[int, Member] = {}
         self.bot_role = Role(
-            id=snowflakes(), guild_id=id, name=bot_user.name, permissions=BOT_PERMISSIONS, bot_id=bot_user.id
+            id=bot_role_id or snowflakes(),
+            guild_id=id,
+            name=bot_user.name,
+            permissions=BOT_PERMISSIONS,
+            bot_id=bot_user.id,
         )
         self.roles[self.bot_role.id] = self.bot_role
         self.members[owner.id] = Member(owner, id)
         self.members[bot_user.id] = Member(bot_user, id, roles=[self.bot_role.id])
-        self.general = self.add_channel("general")
+        self.general = self.add_channel("general", channel_id=general_channel_id)
 
     @property
     def everyone(self) -> Role:
@@ -253,12 +309,22 @@ class Guild:
     # -- mutation (dispatched to a connected bot) -------------------------------------------------------
 
     def add_channel(
-        self, name: str, *, bot_can_send: bool = True, bot_can_view: bool = True, type: int = GUILD_TEXT
+        self,
+        name: str,
+        *,
+        bot_can_send: bool = True,
+        bot_can_view: bool = True,
+        type: int = GUILD_TEXT,
+        channel_id: int | None = None,
     ) -> Channel:
         bot_id = self.bot_role.bot_id
         assert bot_id is not None
         channel = Channel(
-            id=self._snowflakes(), guild_id=self.id, name=name, type=type, position=len(self.channels)
+            id=channel_id or self._snowflakes(),
+            guild_id=self.id,
+            name=name,
+            type=type,
+            position=len(self.channels),
         )
         deny = (0 if bot_can_send else SEND_MESSAGES) | (0 if bot_can_view else VIEW_CHANNEL)
         if deny:
@@ -271,9 +337,11 @@ class Guild:
         channel = self.channels.pop(channel_id)
         self._listener(self, "CHANNEL_DELETE", channel.payload())
 
-    def add_role(self, name: str, *, permissions: int = 0, mentionable: bool = False) -> Role:
+    def add_role(
+        self, name: str, *, permissions: int = 0, mentionable: bool = False, role_id: int | None = None
+    ) -> Role:
         role = Role(
-            id=self._snowflakes(),
+            id=role_id or self._snowflakes(),
             guild_id=self.id,
             name=name,
             permissions=permissions,
