@@ -257,8 +257,19 @@ def test_invite_refuses_what_is_not_an_application_id(client_id: str) -> None:
 # -- check-data -----------------------------------------------------------------------------------------
 
 
+def test_check_data_lists_the_claims_whose_window_has_passed() -> None:
+    result = cli("check-data", str(DEFAULT_DATASET_PATH), "--now", "2027-02-01T00:00Z")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index("Claims whose window has passed, to update (2):")
+    assert lines[start + 1 : start + 3] == [
+        "  - production film (release): announced, 2026",
+        "  - event film-premiere: announced, 2026",
+    ]
+
+
 def test_check_data_reports_counts_and_every_unverified_fact() -> None:
-    result = cli("check-data", str(DEFAULT_DATASET_PATH))
+    result = cli("check-data", str(DEFAULT_DATASET_PATH), "--now", "2026-07-03T12:00Z")
     assert result.returncode == 0, result.stderr
     dataset = load_dataset(DEFAULT_DATASET_PATH)
     lines = result.stdout.splitlines()
@@ -267,7 +278,9 @@ def test_check_data_reports_counts_and_every_unverified_fact() -> None:
     unverified = unverified_facts(dataset)
     assert unverified, "the shipped dataset marks facts as unverified; this test expects some"
     assert f"Unverified facts ({len(unverified)}):" in lines
-    assert [line for line in lines if line.startswith("  - ")] == [f"  - {fact}" for fact in unverified]
+    listed = lines[lines.index(f"Unverified facts ({len(unverified)}):") + 1 :]
+    assert listed == [f"  - {fact}" for fact in unverified]
+    assert "Claims whose window has passed, to update (0):" in lines  # on the day the facts were checked
     assert (
         "  - character oliver-spring: The actor who plays him (reported as Jensen Clayden; not confirmed)."
         in lines

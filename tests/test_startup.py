@@ -318,3 +318,46 @@ def test_check_data_names_the_problem(
     for word in named:
         assert word in result.stderr, result.stderr
     assert str(source) in result.stderr
+
+
+async def test_sighup_reloads_a_valid_dataset_and_refuses_a_broken_one(
+    emulator: DiscordEmulator, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    dataset = tmp_path / "heartstopper.toml"
+    shipped = DEFAULT_DATASET_PATH.read_text(encoding="utf-8")
+    dataset.write_text(shipped, encoding="utf-8")
+    env = bot_environment(
+        api_base=emulator.api_base,
+        gateway_url=emulator.gateway_url,
+        database_path=tmp_path / "fandex.sqlite3",
+        dataset_path=dataset,
+    )
+    process = await BotProcess.start(["-m", "bot"], env)
+    try:
+        await process.wait_for_line(r"Connected as", timeout=30)
+        before = await emulator.slash(guild, fan, "plot", season="1")
+        assert before.embeds[0]["description"].startswith("Quiet, openly gay Charlie")
+
+        dataset.write_text(
+            shipped.replace("Quiet, openly gay Charlie", "Reloaded: Charlie", 1), encoding="utf-8"
+        )
+        process.process.send_signal(signal.SIGHUP)
+        # Interactions during the reload are answered (from the old catalog or the new one, never neither).
+        during = await emulator.slash(guild, fan, "plot", season="2")
+        assert during.embeds[0]["title"] == "Season 2"
+        await process.wait_for_line(r"Dataset 'Heartstopper' reloaded from .* in \d+ ms", timeout=30)
+        after = await emulator.slash(guild, fan, "plot", season="1")
+        assert after.embeds[0]["description"].startswith("Reloaded: Charlie")
+
+        dataset.write_text(
+            shipped.replace('summary_reveals = "S1 V2"', 'summary_reveals = "S9"', 1), encoding="utf-8"
+        )
+        process.process.send_signal(signal.SIGHUP)
+        await process.wait_for_line(r"Dataset reload refused", timeout=30)
+        await process.wait_for_line(r"season 9 is beyond the last one", timeout=5)  # check-data's report
+        kept = await emulator.slash(guild, fan, "plot", season="1")
+        assert kept.embeds[0]["description"].startswith("Reloaded: Charlie")
+    finally:
+        code = await process.stop(signal.SIGTERM)
+    assert code == 0, process.output
+    assert "Traceback" not in process.output

@@ -130,6 +130,7 @@ class FandexBot(commands.Bot):
         Parsing runs in a thread so interactions keep being answered meanwhile.
         """
         path = self.settings.dataset_path
+        started = time.perf_counter()
         try:
             dataset = await asyncio.to_thread(load_dataset, path)
             catalog = await asyncio.to_thread(Catalog.build, dataset)
@@ -137,7 +138,8 @@ class FandexBot(commands.Bot):
             log.error("Dataset reload refused, keeping the one loaded (%s):\n%s", self.dataset.title, exc)
             return False
         self.catalog = catalog
-        log.info("Dataset %r reloaded from %s", dataset.title, path)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        log.info("Dataset %r reloaded from %s in %.0f ms", dataset.title, path, elapsed_ms)
         return True
 
     async def close(self) -> None:
