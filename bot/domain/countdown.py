@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain.dates import PRECISIONS, PartialDate, Status, long_date
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Dataset
+from bot.domain.sources import pick_sources
 from bot.domain.text import clean_user_text, escape_user_text
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class CountdownEvent:
     sources: tuple[str, ...] = ()
     created_at: datetime | None = None  # when a server's own event was added
     verified_on: date | None = None  # a dataset event: the day its facts were last checked
+    unreliable_sources: int = 0  # weak pages behind a dataset event: counted, never linked
 
     @property
     def is_server_event(self) -> bool:
@@ -89,8 +91,9 @@ def build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
             date=event.date,
             status=event.status,
             note=event.note,
-            sources=event.sources,
+            sources=(pick := pick_sources(dataset, event.sources)).shown,
             verified_on=dataset.verified_on,
+            unreliable_sources=pick.unreliable,
         )
         for event in dataset.events
     )

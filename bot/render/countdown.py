@@ -149,6 +149,10 @@ def _add_details(embed: discord.Embed, event: CountdownEvent) -> None:
         embed.add_field(name="Note", value=truncate(event.note, FIELD_VALUE_LIMIT), inline=False)
     if event.sources:
         embed.add_field(name="Sources", value=source_links(event.sources), inline=False)
+    elif event.unreliable_sources:
+        embed.add_field(
+            name="Sources", value="Only unreliable pages report this, so none is linked.", inline=False
+        )
 
 
 def event_title(event: CountdownEvent) -> str:
