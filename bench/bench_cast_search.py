@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bot.config import DEFAULT_DATASET_PATH
 from bot.domain.cast import CastIndex
-from bot.domain.model import CHARACTER_GROUPS, Character
+from bot.domain.model import CHARACTER_GROUPS, Character, StoryText
 from bot.domain.source import load_dataset
 
 SEED = 20260703
@@ -75,11 +75,10 @@ def generated_characters(count: int, *, seed: int = SEED) -> list[Character]:
                 name=name,
                 actor=actor,
                 aliases=(name.split()[0],),
-                role="A generated role.",
+                role=StoryText("A generated role."),
                 group=rng.choices(CHARACTER_GROUPS, weights=group_weights)[0],
                 seasons=seasons,
                 film=None,
-                role_spoiler_season=None,
                 unverified=(),
                 notes=(),
                 sources=("https://example.org/generated",),

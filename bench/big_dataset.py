@@ -43,8 +43,12 @@ def generated_source(size: int, base: Path = DEFAULT_DATASET_PATH) -> tuple[str,
     rng = random.Random(SEED + 3)
     names = _unique_names(extra, taken, rng)
     seasons = sorted(p.number for p in real.seasons if p.number is not None)
+    # Generated sources live on example.org, which the real source does not classify.
+    source = base.read_text(encoding="utf-8").replace(
+        "[source_kinds]\n", '[source_kinds]\n"example.org" = "fan"\n', 1
+    )
     lines = [
-        base.read_text(encoding="utf-8"),
+        source,
         "",
         "# --- generated for the benchmark (bench/big_dataset.py) ---",
     ]
@@ -58,7 +62,8 @@ def generated_source(size: int, base: Path = DEFAULT_DATASET_PATH) -> tuple[str,
             f"id = {_toml(character.id)}",
             f"name = {_toml(name)}",
             f"actor = {_toml(character.actor)}",
-            f"role = {_toml(character.role)}",
+            f"role = {_toml(character.role.text)}",
+            'role_reveals = "S1"',
             f"group = {_toml(group)}",
             f"seasons = {_toml(played)}",
             f"sources = {_toml(list(character.sources))}",

@@ -13,6 +13,8 @@ import contextlib
 import gc
 import itertools
 import logging
+import re
+import signal
 import statistics
 import tempfile
 import time
@@ -46,14 +48,15 @@ class Plan:
     startup_rounds: int
     guild_counts: tuple[int, ...]
     matcher_queries: int
+    reload_rounds: int
 
     @classmethod
     def full(cls) -> Plan:
-        return cls(1000, 50, 500, 5, 3, (1, 100, 1000), 2000)
+        return cls(1000, 50, 500, 5, 3, (1, 100, 1000), 2000, 5)
 
     @classmethod
     def quick(cls) -> Plan:
-        return cls(100, 10, 500, 1, 1, (1, 100, 1000), 300)
+        return cls(100, 10, 500, 1, 1, (1, 100, 1000), 300, 2)
 
 
 @dataclass
@@ -100,6 +103,15 @@ class Burst:
     seconds_to_last: float
 
 
+@dataclass(frozen=True)
+class Reload:
+    """One SIGHUP: how long the bot took to swap the dataset, and the interactions sent meanwhile."""
+
+    milliseconds: float  # as the bot logs it: parse, validate and build the catalog
+    sent: int
+    answered: int  # within Discord's 3 s
+
+
 @dataclass
 class Results:
     plan: Plan
@@ -108,6 +120,7 @@ class Results:
     memory_kib: dict[int, tuple[int, int]] = field(default_factory=dict)  # guilds -> (fandex, floor)
     ready_seconds: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
     matcher: list[Any] = field(default_factory=list)
+    reloads: dict[str, list[Reload]] = field(default_factory=dict)  # dataset label -> one per SIGHUP
 
 
 def percentile(samples: Sequence[float], which: int) -> float:
@@ -301,6 +314,49 @@ async def burst(side: Side, size: int, options: Callable[[int], tuple[str, dict[
     return Burst(sent=len(records), answered=len(answered), seconds_to_last=last - first)
 
 
+RELOADED_LINE = r"Dataset .* reloaded from .* in (\d+) ms"
+
+
+Requests = Callable[[int], tuple[str, dict[str, Any]]]
+
+
+async def _stream(side: Side, stop: asyncio.Event, options: Requests) -> None:
+    """Send interactions one after another until `stop` is set."""
+    i = 0
+    while not stop.is_set():
+        command, values = options(i)
+        with contextlib.suppress(Exception):  # counted from the emulator's records instead
+            await side.emulator.slash(side.guild, side.user, command, **values)
+        i += 1
+
+
+async def reloads(
+    side: Side, rounds: int, options: Callable[[int], tuple[str, dict[str, Any]]]
+) -> list[Reload]:
+    """SIGHUP the bot `rounds` times while a stream of interactions keeps arriving; none may go unanswered."""
+    measured: list[Reload] = []
+    emulator = side.emulator
+    for _ in range(rounds):
+        before = len(emulator.world.interactions)
+        stop = asyncio.Event()
+        streams = [asyncio.create_task(_stream(side, stop, options)) for _ in range(4)]
+        await asyncio.sleep(0.2)
+        side.process.process.send_signal(signal.SIGHUP)
+        line = await side.process.wait_for_line(RELOADED_LINE, timeout=60)
+        await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.gather(*streams)
+        records = list(itertools.islice(emulator.world.interactions.values(), before, None))
+        answered = [
+            r for r in records if r.callback_at is not None and r.callback_at - r.dispatched_at <= 3.0
+        ]
+        match = re.search(RELOADED_LINE, line)
+        assert match is not None
+        measured.append(Reload(float(match.group(1)), len(records), len(answered)))
+        log.info("reload: %s", measured[-1])
+    return measured
+
+
 async def warm_each_command(side: Side, loads: list[Workload], fandex: bool) -> None:
     for load in loads:
         await (load.fandex if fandex else load.floor)(side, 0)
@@ -333,6 +389,7 @@ async def run(plan: Plan) -> Results:
                     with driver_gc_paused():
                         results.bursts[index].append(await burst(side, plan.burst, requests))
                 log.info("burst: Fandex %s, floor %s", results.bursts[0][-1], results.bursts[1][-1])
+            results.reloads["shipped"] = await reloads(fandex, plan.reload_rounds, mix)
 
             log.info("The %d-character dataset", BIG_DATASET_SIZE)
             big_source = work / "big.toml"
@@ -347,6 +404,7 @@ async def run(plan: Plan) -> Results:
                 results.latency.update(
                     await measure_sequential(fandex_big, floor, big_loads, plan, prefix="10k: ")
                 )
+                results.reloads["10k"] = await reloads(fandex_big, plan.reload_rounds, mix)
 
         log.info("Start to ready")
         fresh, built, floors = [], [], []
