@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.reports import (
     REPORT_TEXT_LIMIT,
@@ -47,3 +49,13 @@ def test_five_in_a_rolling_day_then_the_oldest_must_age_out() -> None:
     older = [NOW - timedelta(days=2)] * 10  # outside the window: never counted
     assert limit_reached(older + sent[1:], NOW) is None
     assert REPORTS_PER_DAY == 5
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=5000))
+def test_whatever_a_client_sends_is_empty_or_storable(raw: str) -> None:
+    cleaned = clean_report_text(raw)
+    if cleaned is not None:
+        assert 0 < len(cleaned.text) <= REPORT_TEXT_LIMIT
+        assert not cleaned.cut or len(raw) > REPORT_TEXT_LIMIT
+        cleaned.text.encode("utf-8")  # SQLite text: no lone surrogate
+        assert "\x00" not in cleaned.text
