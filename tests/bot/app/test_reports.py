@@ -11,6 +11,7 @@ import pytest
 
 import bot.app.reports
 from bot.domain.dates import PartialDate
+from bot.domain.errors import StorageError
 from bot.domain.reports import EntryRef, Report
 from bot.render.reports import EMPTY_TEXT, GONE_TEXT
 from discord_emulator import DiscordEmulator, Guild, InteractionResult, User
@@ -323,3 +324,34 @@ async def test_an_entry_no_longer_in_the_dataset_gets_a_clear_private_answer(
     bad_form = {"custom_id": "fx:report-form:character:Nick!:zz", "components": []}
     submitted = await emulator.dispatch_interaction(guild, fan, MODAL_SUBMIT, bad_form)
     assert submitted.ephemeral and submitted.content == "This form has expired: run the command again."
+
+
+async def test_a_failure_while_storing_is_answered_privately(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    fan: User,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fandex = await start_bot(clock=FakeClock(NOW))
+    answer = await emulator.slash(guild, fan, "plot", season="3")
+    form = await open_form(emulator, answer, fan)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise StorageError("Nothing was changed: the settings database is busy right now.")
+
+    monkeypatch.setattr(fandex.reports, "add", broken)
+    busy = await emulator.submit_modal(form, {"report": "one"})
+    private_and_silent(busy)
+    assert busy.content == "Nothing was changed: the settings database is busy right now."
+
+    async def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    fandex = await start_bot(clock=FakeClock(NOW))  # the stale-form path answers the same way
+    monkeypatch.setattr(fandex.reports, "add", bug)
+    failed = await emulator.submit_modal(form, {"report": "two"})
+    private_and_silent(failed)
+    assert failed.content.startswith("Something went wrong on our side.") and "ref `" in failed.content
+    assert "Unhandled error in a report form" in caplog.text
