@@ -1,5 +1,5 @@
 """Command line: `python -m bot [run | sync [--force] | check-data [PATH] | ask "/command ..." |
-invite --client-id ID]`."""
+invite --client-id ID | reports [--limit N]]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -26,6 +27,12 @@ def _instant(text: str) -> datetime:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 time such as 2027-02-01T00:00Z: {text!r}") from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         help="judge lapsed claims as of this time (default: now), e.g. 2027-02-01T00:00Z",
     )
     add_ask_parser(sub.add_parser)
+    reports = sub.add_parser(
+        "reports", help='list the "Something wrong?" reports fans sent, newest first, without a token'
+    )
+    reports.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="how many to list (default: 20)"
+    )
     invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
     invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
@@ -179,6 +192,42 @@ def check_data(path: Path | None, now: datetime | None = None) -> int:
     return 0
 
 
+def reports(limit: int) -> int:
+    """Print the newest `limit` reports from DATABASE_PATH, read-only (the bot may be running on it)."""
+    from bot.domain.clock import SystemClock
+    from bot.render.reports import report_listing
+    from bot.storage.database import open_read_only
+    from bot.storage.reports import ReportRepository
+
+    path = load_settings(require_token=False).database_path
+
+    async def listing() -> list[str] | None:
+        db = await open_read_only(path)
+        try:
+            repository = ReportRepository(db, SystemClock())
+            if not await repository.table_exists():
+                return None
+            return report_listing(await repository.newest(limit), await repository.count())
+        finally:
+            await db.close()
+
+    try:
+        lines = asyncio.run(listing())
+    except FileNotFoundError:
+        print(
+            f"fandex: no database at {path} (DATABASE_PATH): the bot creates it on its first start.",
+            file=sys.stderr,
+        )
+        return 1
+    except sqlite3.DatabaseError as exc:  # not an SQLite file, or unreadable
+        print(f"fandex: cannot read the database {path}: {exc}", file=sys.stderr)
+        return 1
+    if lines is None:
+        lines = [f"No reports yet: {path} predates them (the bot adds the table on its next start)."]
+    print("\n".join(lines))
+    return 0
+
+
 def ask(args: argparse.Namespace) -> int:
     from bot.preview.ask import main as ask_main
 
@@ -206,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
             return ask(args)
         if args.command == "invite":
             return invite(args.client_id)
+        if args.command == "reports":
+            return reports(args.limit)
         if args.command == "sync":
             return sync(load_settings(), force=args.force)
         return run(load_settings())

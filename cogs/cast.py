@@ -69,21 +69,26 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
             ),
         )
 
+    def _entry_answer(
+        self, character: Character, limit: SpoilerLimit
+    ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """A cast member's card and its buttons."""
+        view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
+        return self._entry_embed(character, limit), view
+
     @app_commands.command(name="lookup", description="Find a character or actor: who plays whom, and when")
     @app_commands.describe(name="A character or actor: full name, first name, surname or nickname")
     async def lookup(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
         result = self.index.lookup(name)
         if isinstance(result, Found):
             limit = await self._spoiler_limit(interaction)
-            character = result.character
-            view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
-            await send_embed(interaction, self._entry_embed(character, limit), view)
+            await send_embed(interaction, *self._entry_answer(result.character, limit))
         elif isinstance(result, Ambiguous):
             limit = await self._spoiler_limit(interaction)
 
-            def render(character_id: str) -> discord.Embed | None:
+            def render(character_id: str) -> tuple[discord.Embed, discord.ui.View | None] | None:
                 character = self.index.get(character_id)
-                return None if character is None else self._entry_embed(character, limit)
+                return None if character is None else self._entry_answer(character, limit)
 
             view = CandidateView(interaction, candidate_options(result.candidates), render)
             embed = candidates_embed(name, result.candidates, more=result.more)

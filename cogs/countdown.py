@@ -17,8 +17,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.buttons import answer_view, send_embed
 from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import (
+    DATASET_KEY_PREFIX,
     CountdownEvent,
     autocomplete_events,
     find_event,
@@ -37,6 +39,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHOICE_VALUE_LIMIT = 100
+
+
+def _report_view(shown: CountdownEvent | None) -> discord.ui.View | None:
+    """ "Something wrong?" under a dataset event; a server's own events are its moderators' to fix."""
+    if shown is None or not shown.key.startswith(DATASET_KEY_PREFIX):
+        return None
+    return answer_view("event", shown.key.removeprefix(DATASET_KEY_PREFIX))
 
 
 class Countdown(commands.Cog):
@@ -85,21 +94,18 @@ class Countdown(commands.Cog):
         now = self.bot.clock.now()
         zone, events = await self._events_here(interaction.guild_id)
         in_server = interaction.guild_id is not None
-        if event is None:
-            upcoming = next_upcoming(events, now, zone)
-            if upcoming is None:
-                embed = nothing_upcoming_embed(
-                    most_recent(events, now, zone),
-                    now,
-                    zone,
-                    server_zone=in_server,
-                    overdue=lapsed(events, now, zone),
-                )
-            else:
-                embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
+        shown = next_upcoming(events, now, zone) if event is None else find_event(events, event)
+        if shown is None:
+            embed = nothing_upcoming_embed(
+                most_recent(events, now, zone),
+                now,
+                zone,
+                server_zone=in_server,
+                overdue=lapsed(events, now, zone),
+            )
         else:
-            embed = countdown_embed(find_event(events, event), now, zone, server_zone=in_server)
-        await interaction.response.send_message(embed=embed)
+            embed = countdown_embed(shown, now, zone, server_zone=in_server)
+        await send_embed(interaction, embed, _report_view(shown))
 
     @countdown.autocomplete("event")
     @safe_autocomplete

@@ -73,6 +73,11 @@ EmulatorUsageError)
     result3 = await emu.select(result, "custom-id", ["value", ...], user=user)
         # component interactions on the message `result` shows (or a message dict, e.g. from bot_messages);
         # for user/role/channel selects pass objects
+    result5 = await emu.submit_modal(result2, {"text-input-custom-id": "value"}, _unchecked=False)
+        # submit the form the bot answered `result2` with (callback type 9), as the user it was shown to:
+        # data.custom_id and the components in the layout shown (action rows or labels of text inputs,
+        # each with custom_id and value), plus the component's message when a button opened it. Checked
+        # as Discord's client would (required, min/max_length) unless `_unchecked`
     result4 = await emu.dispatch_interaction(guild, user, kind, data, message=None, _channel=None, timeout=5)
         # low level: INTERACTION_CREATE of type kind (2 command, 3 component, 4 autocomplete, 5 modal submit)
         # with `data` exactly as given, unchecked, as a stale or hostile client would send it

@@ -19,6 +19,8 @@ SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 BUTTON, STRING_SELECT, USER_SELECT, ROLE_SELECT, MENTIONABLE_SELECT, CHANNEL_SELECT = 2, 3, 5, 6, 7, 8
+ACTION_ROW, TEXT_INPUT, TEXT_DISPLAY, LABEL = 1, 4, 10, 18
+TEXT_INPUT_LIMIT = 4000  # the most characters Discord lets a text input hold
 # The option type whose resolution rules an auto-populated select's values follow.
 SELECT_OPTION_TYPES = {
     USER_SELECT: USER,
@@ -64,6 +66,7 @@ class InteractionRecord:
     late_callback_at: float | None = None  # a callback rejected for coming after the deadline
     original: dict[str, Any] | None = None  # the message `@original` refers to
     followups: list[dict[str, Any]] = field(default_factory=list)
+    trigger: dict[str, Any] | None = None  # a modal submit: the interaction the modal was shown for
 
     def show(self, message: dict[str, Any]) -> None:
         if not self.visible.done():
@@ -169,6 +172,51 @@ def find_component(message: dict[str, Any], custom_id: str) -> dict[str, Any]:
             return component
     ids = [c["custom_id"] for c in walk_components(message.get("components") or []) if "custom_id" in c]
     raise EmulatorUsageError(f"the message has no component {custom_id!r}; it has {ids}")
+
+
+def modal_submission(form: dict[str, Any], values: dict[str, str], *, checked: bool) -> dict[str, Any]:
+    """The `data` of the modal submit Discord sends when a user fills in `form` (a type 9 callback's `data`)
+    with `values` (by text input custom_id; inputs left out are sent empty).
+
+    The components come back in the layout they were shown in: text inputs inside action rows (type 1) or
+    labels (type 18), each with its custom_id and value, and text displays as their type and id. Every
+    component carries an `id` (the form's own, else numbered in order as Discord does). `checked` refuses
+    what Discord's client would not send: a required input left empty, a value outside min/max_length.
+    """
+    numbers = iter(range(1, 1000))
+    inputs: list[str] = []
+
+    def answer(component: dict[str, Any]) -> dict[str, Any]:
+        kind = component.get("type")
+        number = component.get("id") or next(numbers)
+        if kind == ACTION_ROW:
+            return {"type": kind, "id": number, "components": [answer(c) for c in component["components"]]}
+        if kind == LABEL:
+            return {"type": kind, "id": number, "component": answer(component["component"])}
+        if kind == TEXT_DISPLAY:
+            return {"type": kind, "id": number}
+        if kind != TEXT_INPUT:
+            raise EmulatorUsageError(f"submitting a form with a component of type {kind} is not emulated")
+        custom_id = component["custom_id"]
+        inputs.append(custom_id)
+        value = values.get(custom_id, "")
+        if checked:
+            _check_text_input(custom_id, component, value)
+        return {"type": kind, "id": number, "custom_id": custom_id, "value": value}
+
+    submitted = {"custom_id": form["custom_id"], "components": [answer(c) for c in form["components"]]}
+    if unknown := sorted(set(values) - set(inputs)):
+        raise EmulatorUsageError(f"the form has no text input {unknown}; it has {inputs}")
+    return submitted
+
+
+def _check_text_input(custom_id: str, component: dict[str, Any], value: str) -> None:
+    if not value and component.get("required", True):
+        raise EmulatorUsageError(f"text input {custom_id!r} is required: Discord's client sends it filled in")
+    low = component.get("min_length") or 0
+    high = component.get("max_length") or TEXT_INPUT_LIMIT
+    if value and not low <= len(value) <= high:
+        raise EmulatorUsageError(f"text input {custom_id!r} takes {low}..{high} characters, not {len(value)}")
 
 
 class OptionBuilder:

@@ -39,6 +39,7 @@ from .interactions import (
     OptionBuilder,
     PostedMessage,
     find_component,
+    modal_submission,
     normalize_components,
 )
 from .models import (
@@ -570,6 +571,42 @@ class DiscordEmulator:
             timeout=timeout,
         )
 
+    async def submit_modal(
+        self,
+        shown: InteractionResult,
+        values: dict[str, str] | None = None,
+        *,
+        _unchecked: bool = False,
+        timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
+    ) -> InteractionResult:
+        """Fill in and submit the form the bot answered `shown` with (callback type 9), as the user it was
+        shown to, in the same place. `values` go by text input custom_id; inputs left out are sent empty.
+
+        The data is what Discord sends (`modal_submission`); a form opened from a component carries that
+        component's message. Checked as Discord's client would (required inputs filled, lengths within
+        min/max_length) unless `_unchecked`, which sends the values as given, as a hostile client could.
+        """
+        if shown.type != 9:
+            raise EmulatorUsageError(f"that interaction was answered with type {shown.type}, not a form (9)")
+        trigger = shown.interaction
+        data = modal_submission(shown.data, values or {}, checked=not _unchecked)
+        sender = trigger["member"]["user"] if "member" in trigger else trigger["user"]
+        user = self.users[int(sender["id"])]
+        channel_id = int(trigger["channel_id"])
+        if (found := self.channel(channel_id)) is not None:
+            guild, channel = found
+        elif channel_id in self.private_channels:
+            guild, channel = None, self.private_channels[channel_id]
+        else:
+            raise EmulatorUsageError(f"the form was shown in channel {channel_id}, which no longer exists")
+        message = trigger.get("message")
+        if message is not None:
+            message = self.find_message(int(message["id"])) or message
+        owners = dict(trigger["authorizing_integration_owners"])
+        return await self._interact(
+            guild, user, channel, MODAL_SUBMIT, data, None, owners, message, trigger=trigger, timeout=timeout
+        )
+
     async def dispatch_interaction(
         self,
         guild: Guild,
@@ -697,9 +734,13 @@ class DiscordEmulator:
         owners: dict[str, str],
         message: dict[str, Any] | None = None,
         *,
+        trigger: dict[str, Any] | None = None,
         timeout: float,  # noqa: ASYNC109
     ) -> InteractionResult:
-        """Dispatch an INTERACTION_CREATE, then await the callback (3 s) and the visible message."""
+        """Dispatch an INTERACTION_CREATE, then await the callback (3 s) and the visible message.
+
+        `trigger`: for a modal submit, the interaction the modal was shown in answer to.
+        """
         if guild is not None:
             self.member(guild, user)
         await self.wait_for_bot(timeout)
@@ -719,6 +760,7 @@ class DiscordEmulator:
             callback=loop.create_future(),
             visible=loop.create_future(),
             original=message,  # for a component, @original is the message the component is on
+            trigger=trigger,
         )
         self.world.interactions[token] = record
         self.dispatch("INTERACTION_CREATE", payload)
@@ -846,15 +888,12 @@ class DiscordEmulator:
                 "user": user,
                 "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
             }
-            if "message" in record.payload:
+            if "message" in record.payload and record.payload["type"] == MESSAGE_COMPONENT:
                 message["interaction_metadata"]["interacted_message_id"] = record.payload["message"]["id"]
-            if record.payload["type"] == MODAL_SUBMIT:  # the modal was shown in answer to a slash command
-                message["interaction_metadata"]["triggering_interaction_metadata"] = {
-                    "id": str(self.snowflake()),
-                    "type": APPLICATION_COMMAND,
-                    "user": user,
-                    "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
-                }
+            if record.payload["type"] == MODAL_SUBMIT:
+                message["interaction_metadata"]["triggering_interaction_metadata"] = _triggering_metadata(
+                    record, user, self.snowflake
+                )
         self.apply_edit(message, body, edited=False)
         message["flags"] = flags  # keeps LOADING on a deferral's placeholder
         kind = "channel" if record is None else "followup" if followup else "reply"
@@ -934,6 +973,24 @@ def _command_owners(command: dict[str, Any], guild: Guild | None, user: User, co
     if USER_INSTALL in types:
         owners[str(USER_INSTALL)] = str(user.id)
     return owners
+
+
+def _triggering_metadata(
+    record: InteractionRecord, user: dict[str, Any], snowflake: Callable[[], int]
+) -> dict[str, Any]:
+    """What a modal submit's message says about the interaction the modal was shown for: the command or
+    the component (with the message it is on) from `record.trigger`; a modal submit dispatched without
+    one is taken to answer a slash command."""
+    trigger = record.trigger or {}
+    metadata: dict[str, Any] = {
+        "id": str(trigger.get("id") or snowflake()),
+        "type": trigger.get("type", APPLICATION_COMMAND),
+        "user": user,
+        "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
+    }
+    if "message" in trigger:
+        metadata["interacted_message_id"] = trigger["message"]["id"]
+    return metadata
 
 
 def _choices(result: InteractionResult) -> list[dict[str, Any]]:

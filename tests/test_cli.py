@@ -1,5 +1,5 @@
-"""The operator commands as people run them: `python -m bot ask | invite | check-data` in a subprocess,
-with no token and nothing but the checkout, asserting on what they print."""
+"""The operator commands as people run them: `python -m bot ask | invite | check-data | reports` in a
+subprocess, with no token and nothing but the checkout, asserting on what they print."""
 
 from __future__ import annotations
 
@@ -8,17 +8,25 @@ import itertools
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import aiosqlite
 import discord
 import pytest
 
 from bot.app.invite import required_permissions
 from bot.config import DEFAULT_DATASET_PATH, PROJECT_ROOT, Settings
 from bot.domain.model import counts, unverified_facts
+from bot.domain.reports import EntryRef, ReportText
 from bot.domain.source import load_dataset
 from bot.preview.command_line import leaf_commands, parse_now
 from bot.preview.session import FixedClock, PreviewSession
+from bot.storage.database import apply_migrations, discover_migrations, open_database
+from bot.storage.reports import ReportRepository
+from discord_emulator import DiscordEmulator, Guild, User
+from tests.clock import FakeClock
+from tests.conftest import StartBot
 
 NOW = "2026-11-25T12:00Z"
 CLIENT_ID = "123456789012345678"
@@ -285,3 +293,107 @@ def test_check_data_reports_counts_and_every_unverified_fact() -> None:
         "  - character oliver-spring: The actor who plays him (reported as Jensen Clayden; not confirmed)."
         in lines
     )
+
+
+# -- reports ---------------------------------------------------------------------------------------------
+
+REPORTED_AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+async def seed_reports(path: Path, *reports: tuple[EntryRef, str, int | None, str]) -> None:
+    """Store (entry, title, guild id, text) reports a minute apart, as the bot would."""
+    db = await open_database(path)
+    clock = FakeClock(REPORTED_AT)
+    try:
+        for number, (entry, title, guild_id, text) in enumerate(reports):
+            await ReportRepository(db, clock).add(
+                entry,
+                title,
+                ReportText(text, cut=False),
+                guild_id=guild_id,
+                channel_id=22,
+                user_id=300 + number,
+            )
+            clock.advance(minutes=1)
+    finally:
+        await db.close()
+
+
+def test_reports_lists_the_newest_first_escaped_for_a_terminal(tmp_path: Path) -> None:
+    database = tmp_path / "fandex.sqlite3"
+    asyncio.run(
+        seed_reports(
+            database,
+            (EntryRef("character", "oliver-spring"), "Oliver Spring", 11, "He is their cousin on screen."),
+            (
+                EntryRef("work", "volume-6"),
+                "Heartstopper: Volume 6",
+                None,
+                "US: 7 July 2026\nsee the publisher",
+            ),
+            (
+                EntryRef("event", "film-premiere"),
+                "Heartstopper Forever",
+                11,
+                "\x1b[2J\x1b[31mgone\r\u202efake",
+            ),
+        )
+    )
+    result = cli("reports", "--limit", "2", env={"DATABASE_PATH": str(database)})
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.splitlines() == [
+        "3 reports, newest first; showing the newest 2 (--limit for more).",
+        "",
+        "2026-12-01 12:02:00 UTC  event:film-premiere (Heartstopper Forever)",
+        "  server 11 · channel 22 · user 302 · report 3",
+        "  │ \\x1b[2J\\x1b[31mgone\\r\\u202efake",
+        "",
+        "2026-12-01 12:01:00 UTC  work:volume-6 (Heartstopper: Volume 6)",
+        "  direct message · user 301 · report 2",
+        "  │ US: 7 July 2026",
+        "  │ see the publisher",
+    ]
+    everything = cli("reports", env={"DATABASE_PATH": str(database)})
+    assert everything.stdout.startswith("3 reports, newest first; showing all of them.\n")
+    assert "  │ He is their cousin on screen." in everything.stdout.splitlines()
+    assert "\x1b" not in everything.stdout and "\r" not in everything.stdout
+
+
+def test_reports_without_reports_says_so(tmp_path: Path) -> None:
+    missing = cli("reports", env={"DATABASE_PATH": str(tmp_path / "none.sqlite3")})
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith(f"fandex: no database at {tmp_path / 'none.sqlite3'} (DATABASE_PATH)")
+    assert not (tmp_path / "none.sqlite3").exists()  # listing creates nothing
+
+    async def before_reports(path: Path) -> None:  # a database from before migration 0005
+        db = await aiosqlite.connect(path)
+        await apply_migrations(db, discover_migrations()[:4])
+        await db.close()
+
+    old = tmp_path / "old.sqlite3"
+    asyncio.run(before_reports(old))
+    result = cli("reports", env={"DATABASE_PATH": str(old)})
+    assert result.returncode == 0 and result.stdout.startswith("No reports yet: ")
+    empty = tmp_path / "empty.sqlite3"
+    asyncio.run(seed_reports(empty))
+    assert cli("reports", env={"DATABASE_PATH": str(empty)}).stdout == "No reports yet.\n"
+    refused = cli("reports", "--limit", "0")
+    assert refused.returncode == 2 and "--limit: not a whole number of at least 1" in refused.stderr
+
+
+async def test_reports_reads_what_a_running_bot_stored(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    fandex = await start_bot()
+    answer = await emulator.slash(guild, fan, "plot", season="1", episode=4)
+    [report_id] = [c for c in answer.custom_ids() if c.startswith("fx:report:")]
+    form = await emulator.click(answer, report_id, user=fan)
+    await emulator.submit_modal(form, {"report": "Episode 4 is **Secret** @everyone"})
+    result = await asyncio.to_thread(cli, "reports", env={"DATABASE_PATH": str(tmp_path / "fandex.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 report, newest first; showing all of them."
+    assert lines[2].endswith("  production:season-1 (Season 1)")
+    assert lines[3] == f"  server {guild.id} · channel {guild.general.id} · user {fan.id} · report 1"
+    assert lines[4] == "  │ Episode 4 is **Secret** @everyone"
+    assert len(await fandex.reports.newest(5)) == 1  # the bot kept its database to itself meanwhile

@@ -45,6 +45,33 @@ class CounterView(discord.ui.View):
         await interaction.response.send_message(f"picked {select.values[0]}", ephemeral=True)
 
 
+class FeedbackForm(discord.ui.Modal, title="Feedback"):
+    """Both layouts Discord takes: a text input in an action row (the old way) and one in a label."""
+
+    name: discord.ui.TextInput[FeedbackForm] = discord.ui.TextInput(
+        label="Name", custom_id="form:name", required=False, max_length=20
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: discord.ui.TextInput[FeedbackForm] = discord.ui.TextInput(
+            custom_id="form:body", style=discord.TextStyle.paragraph, min_length=2
+        )
+        self.add_item(discord.ui.Label(text="Say it", component=self.body))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        where = "on a message" if interaction.message is not None else "from a command"
+        await interaction.response.send_message(
+            f"{self.name.value!r} {self.body.value!r} {where}", ephemeral=True
+        )
+
+
+class OpenFormView(discord.ui.View):
+    @discord.ui.button(label="Tell us", custom_id="form:open")
+    async def open(self, interaction: discord.Interaction, button: discord.ui.Button[OpenFormView]) -> None:
+        await interaction.response.send_modal(FeedbackForm())
+
+
 def build_bot(typed: list[Any] | None = None) -> commands.Bot:
     """A bare discord.py bot; `typed` collects what its autocomplete for /pick number receives."""
     typed = typed if typed is not None else []
@@ -150,6 +177,14 @@ def build_bot(typed: list[Any] | None = None) -> commands.Bot:
         else:
             await interaction.response.send_message(f"sent to {channel.name}", ephemeral=True)
 
+    @bot.tree.command(description="Open a form")
+    async def feedback(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(FeedbackForm())
+
+    @bot.tree.command(description="A button that opens a form")
+    async def form(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Tell us anything", view=OpenFormView())
+
     bot.tree.add_command(cast)
     return bot
 
@@ -189,6 +224,8 @@ async def test_connects_and_registers_commands(
         "counter",
         "dawdle",
         "event",
+        "feedback",
+        "form",
         "later",
         "pick",
         "ping",
@@ -244,6 +281,61 @@ async def test_button_and_select(emulator: DiscordEmulator, guild: Guild, fan: U
     assert chosen.content == "role Readers"
     with pytest.raises(EmulatorUsageError, match="not among"):
         await emulator.select(again, "counter:pick", ["Nick Nelson"], user=fan)
+
+
+async def test_a_form_is_submitted_in_the_layout_it_was_shown_in(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot
+):
+    shown = await emulator.slash(guild, fan, "feedback")
+    assert shown.type == 9 and shown.message is None
+    submitted = await emulator.submit_modal(shown, {"form:body": "hello there"})
+    assert submitted.ephemeral and submitted.content == "'' 'hello there' from a command"
+    data = submitted.interaction["data"]
+    assert data["custom_id"] == shown.data["custom_id"]
+    row, label = data["components"]
+    assert row["type"] == 1 and row["components"][0] == {
+        "type": 4,
+        "id": row["components"][0]["id"],
+        "custom_id": "form:name",
+        "value": "",
+    }
+    assert label["type"] == 18 and label["component"]["custom_id"] == "form:body"
+    assert label["component"]["value"] == "hello there"
+    assert "message" not in submitted.interaction
+    triggered = submitted.message["interaction_metadata"]["triggering_interaction_metadata"]
+    assert triggered["type"] == 2 and triggered["id"] == shown.interaction["id"]
+
+
+async def test_a_form_opened_by_a_button_carries_its_message(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot
+):
+    message = await emulator.slash(guild, fan, "form")
+    shown = await emulator.click(message, "form:open", user=fan)
+    submitted = await emulator.submit_modal(shown, {"form:name": "Tao", "form:body": "more cake"})
+    assert submitted.content == "'Tao' 'more cake' on a message"
+    assert submitted.interaction["message"]["id"] == message.message["id"]
+    metadata = submitted.message["interaction_metadata"]
+    assert "interacted_message_id" not in metadata
+    assert metadata["triggering_interaction_metadata"]["type"] == 3
+    assert metadata["triggering_interaction_metadata"]["interacted_message_id"] == message.message["id"]
+
+
+async def test_a_form_is_checked_as_discords_client_would_unless_unchecked(
+    emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot
+):
+    shown = await emulator.slash(guild, fan, "feedback")
+    with pytest.raises(EmulatorUsageError, match="required"):
+        await emulator.submit_modal(shown, {})
+    with pytest.raises(EmulatorUsageError, match=r"2\.\.4000 characters"):
+        await emulator.submit_modal(shown, {"form:body": "x"})
+    with pytest.raises(EmulatorUsageError, match=r"0\.\.20 characters"):
+        await emulator.submit_modal(shown, {"form:body": "ok", "form:name": "n" * 21})
+    with pytest.raises(EmulatorUsageError, match="no text input"):
+        await emulator.submit_modal(shown, {"form:body": "ok", "form:nope": "?"})
+    with pytest.raises(EmulatorUsageError, match="not a form"):
+        await emulator.submit_modal(await emulator.slash(guild, fan, "ping", word="hi"), {})
+    hostile = await emulator.submit_modal(shown, {"form:body": ""}, _unchecked=True)
+    assert hostile.content == "'' '' from a command"
 
 
 async def test_multipart_payload_json_is_read(emulator: DiscordEmulator, guild: Guild, fan: User, bare_bot):

@@ -54,6 +54,11 @@ EXAMPLES: tuple[Example, ...] = (
     Example("/plot season:1 episode:1"),
     Example("/plot season:film"),
     Example("/volume book:Nick and Charlie", caption="Dates only as precise as the sources."),
+    Example(
+        "/volume book:6",
+        ("--click", "Something wrong?"),
+        caption="Every fact answer can be reported as wrong or incomplete, in a form only maintainers read.",
+    ),
     Example("/countdown", caption="The next release: the year is all that is announced."),
     Example(
         "/config spoilers season:1 volume:2", caption="A moderator sets how far the server has caught up…"

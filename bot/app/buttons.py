@@ -1,5 +1,7 @@
 """Buttons that work for as long as the message exists, across restarts: their custom_id says what they
-are about ("fx:sources:production:season-1"), so any process can answer them from the catalog."""
+are about ("fx:sources:production:season-1", "fx:report:work:volume-1"), so any process can answer them
+from the catalog. Every fact answer carries "Something wrong?" (bot/app/reports.py), and "All sources"
+when it has more sources than it shows."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import discord
 
 from bot.app.components import send_with_view
 from bot.app.replies import send_private
+from bot.app.reports import ReportButton, report_button
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.common import all_sources_text
 from bot.render.story import Answer, production_sources, work_sources
@@ -67,12 +70,19 @@ class AllSourcesButton(
         await send_private(interaction, all_sources_text(title, pick))
 
 
-def answer_view(kind: str, entry_id: str, pick: SourcePick) -> discord.ui.View | None:
-    """The buttons under a fact answer (None when there is nothing more to list)."""
-    if not pick.more and not pick.unreliable:
+def answer_view(kind: str, entry_id: str, pick: SourcePick | None = None) -> discord.ui.View | None:
+    """The buttons under a fact answer: "All sources" when `pick` has more than the answer shows, then
+    "Something wrong?" (None only for an entry no button can name)."""
+    items: list[discord.ui.Item[Any]] = []
+    if pick is not None and (pick.more or pick.unreliable):
+        items.append(AllSourcesButton(kind, entry_id))
+    if (report := report_button(kind, entry_id)) is not None:
+        items.append(report)
+    if not items:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(AllSourcesButton(kind, entry_id))
+    for item in items:
+        view.add_item(item)
     return view
 
 
@@ -88,8 +98,8 @@ async def send_embed(
 async def send_answer(
     interaction: discord.Interaction[FandexBot], answer: Answer, kind: str, entry_id: str
 ) -> None:
-    """A fact answer, with its "All sources" button when it has more sources than it shows."""
+    """A fact answer, with its buttons (`answer_view`)."""
     await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources))
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton,)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton, ReportButton)

@@ -20,6 +20,7 @@ from discord.ext import commands
 from bot.app.buttons import DYNAMIC_ITEMS
 from bot.app.components import ComponentFallback
 from bot.app.interaction_http import install_callback_adapter
+from bot.app.reports import REPORT_FORMS
 from bot.app.tree import FandexTree
 from bot.config import Settings
 from bot.domain.catalog import Catalog
@@ -28,6 +29,7 @@ from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
 from bot.storage.database import open_database, transaction
 from bot.storage.guild_settings import GuildSettingsRepository
+from bot.storage.reports import ReportRepository
 from bot.storage.server_events import ServerEventRepository
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ class FandexBot(commands.Bot):
     catalog: Catalog
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
+    reports: ReportRepository
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
@@ -85,7 +88,7 @@ class FandexBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
-        self.components = ComponentFallback(self, DYNAMIC_ITEMS)
+        self.components = ComponentFallback(self, DYNAMIC_ITEMS, REPORT_FORMS)
         self.clock: Clock = clock or SystemClock()
 
     async def setup_hook(self) -> None:
@@ -114,6 +117,7 @@ class FandexBot(commands.Bot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons answered by custom_id, across restarts
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)
+        self.reports = ReportRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
 

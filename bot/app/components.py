@@ -12,7 +12,9 @@ decided, synchronously, before any view callback can run (a callback that stops 
 look like an expired one), so both always agree and nothing waits to see whether a reply appears.
 Buttons that outlive the process are DynamicItems (bot/app/buttons.py): their custom_ids match a
 template, which this fallback is given too, so it leaves them to discord.py. A modal is answered here
-only when no live form is waiting for it (`track_modal`).
+only when no live form is waiting for it (`track_modal`): a `PersistentForm` whose template its custom_id
+matches gets the submission (a form shown before a restart still does what it said), anything else the
+"expired" reply.
 
 Custom ids made with `component_id()` start with the command that made the component, so the reply can
 say what to run again, even after a restart.
@@ -22,9 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 import weakref
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -61,13 +65,60 @@ def expired_text(bot: FandexBot, custom_id: str, *, form: bool = False) -> str:
     return f"This {what} has expired: {again}."
 
 
+@dataclass(frozen=True, slots=True)
+class PersistentForm:
+    """A form whose custom_id says what it is about, so that a submission no live Modal waits for (shown
+    before a restart, or after the Modal timed out) is still handled: `submit(interaction, match, values)`
+    with the template's match and each text input's value by custom_id (`submitted_values`)."""
+
+    template: re.Pattern[str]
+    submit: Callable[[discord.Interaction[FandexBot], re.Match[str], dict[str, str]], Awaitable[None]]
+
+
+def submitted_values(data: Mapping[str, Any]) -> dict[str, str]:
+    """Each text input's value in a modal submission's `data`, by custom_id: inside action rows (type 1)
+    or labels (type 18), as Discord sends them. Whatever is malformed (not a string, no custom_id) is left
+    out, so a hostile client gets what an empty field would."""
+    values: dict[str, str] = {}
+    pending = list(data.get("components") or []) if isinstance(data.get("components"), list) else []
+    while pending:
+        component = pending.pop(0)
+        if not isinstance(component, dict):
+            continue
+        if isinstance(inner := component.get("components"), list):
+            pending.extend(inner)
+        if isinstance(inner := component.get("component"), dict):
+            pending.append(inner)
+        custom_id, value = component.get("custom_id"), component.get("value")
+        if isinstance(custom_id, str) and isinstance(value, str):
+            values.setdefault(custom_id, value)
+    return values
+
+
+def _on_message(interaction: discord.Interaction[FandexBot], key: tuple[Any, Any]) -> bool:
+    """Whether the interaction's message has a component of this (type, custom_id), as discord.py's store
+    reads it (`View.from_message`) before it calls a DynamicItem."""
+    message = interaction.message
+    if message is None:
+        return False
+    view_cls = discord.ui.LayoutView if message.flags.components_v2 else discord.ui.View
+    found = view_cls.from_message(message, timeout=None).walk_children()
+    return any((item.type.value, getattr(item, "custom_id", None)) == key for item in found)
+
+
 class ComponentFallback:
     """The views this bot sent and still listens to, and the private reply for everything else."""
 
-    def __init__(self, bot: FandexBot, dynamic: Iterable[type[discord.ui.DynamicItem[Any]]] = ()) -> None:
+    def __init__(
+        self,
+        bot: FandexBot,
+        dynamic: Iterable[type[discord.ui.DynamicItem[Any]]] = (),
+        forms: Iterable[PersistentForm] = (),
+    ) -> None:
         self.bot = bot
         # discord.py dispatches these by their custom_id's pattern, whatever message they are on.
         self._dynamic = tuple(item.__discord_ui_compiled_template__ for item in dynamic)
+        self._forms = tuple(forms)
         self._modals: weakref.WeakValueDictionary[str, discord.ui.Modal] = weakref.WeakValueDictionary()
         # Weak: a view the store dropped (stopped, timed out) and nothing else holds is soon gone.
         self._on_message: weakref.WeakValueDictionary[int, discord.ui.View] = weakref.WeakValueDictionary()
@@ -91,7 +142,8 @@ class ComponentFallback:
         data: Any = interaction.data or {}
         key = (data.get("component_type"), data.get("custom_id"))
         if isinstance(key[1], str) and any(pattern.fullmatch(key[1]) for pattern in self._dynamic):
-            return True
+            # discord.py calls a DynamicItem only when the message really has that component.
+            return _on_message(interaction, key)
         candidates: list[discord.ui.View] = list(self._unbound)
         if interaction.message is not None and (view := self._on_message.get(interaction.message.id)):
             candidates.insert(0, view)
@@ -111,15 +163,32 @@ class ComponentFallback:
             form = False
         elif interaction.type is discord.InteractionType.modal_submit:
             custom_id = (interaction.data or {}).get("custom_id")
-            modal = self._modals.get(custom_id) if isinstance(custom_id, str) else None
+            custom_id = custom_id if isinstance(custom_id, str) else ""
+            modal = self._modals.get(custom_id)
             if modal is not None and not modal.is_finished():
                 return
+            for persistent in self._forms:
+                if match := persistent.template.fullmatch(custom_id):
+                    self._start(self._submit(persistent, interaction, match), "fandex-persistent-form")
+                    return
             form = True
         else:
             return
-        task = asyncio.create_task(self._answer(interaction, form=form), name="fandex-expired-component")
+        self._start(self._answer(interaction, form=form), "fandex-expired-component")
+
+    def _start(self, answer: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(answer, name=name)
         self._answers.add(task)
         task.add_done_callback(self._answers.discard)
+
+    async def _submit(
+        self, form: PersistentForm, interaction: discord.Interaction[FandexBot], match: re.Match[str]
+    ) -> None:
+        log.info("Form %r submitted with no live modal: handled by its custom_id", match.string)
+        try:
+            await form.submit(interaction, match, submitted_values(interaction.data or {}))
+        except discord.HTTPException as exc:
+            log.warning("Could not answer the form %r: %s", match.string, exc)
 
     async def _answer(self, interaction: discord.Interaction[FandexBot], *, form: bool) -> None:
         custom_id = str((interaction.data or {}).get("custom_id", ""))
@@ -136,3 +205,12 @@ async def send_with_view(
     """Answer with a message carrying `view`, recorded so that its components are not taken for expired."""
     callback = await interaction.response.send_message(view=view, **kwargs)
     interaction.client.components.track(view, callback.message_id)
+
+
+async def edit_with_view(
+    interaction: discord.Interaction[FandexBot], view: discord.ui.View | None, **kwargs: Any
+) -> None:
+    """Replace the message a component is on, with `view` (recorded as `send_with_view` does) or none."""
+    await interaction.response.edit_message(view=view, **kwargs)
+    if view is not None and interaction.message is not None:
+        interaction.client.components.track(view, interaction.message.id)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.app.components import component_id
+from bot.app.components import component_id, edit_with_view
 from bot.app.replies import send_private
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class InvokerOnlyView(discord.ui.View):
 
 
 class CandidateView(InvokerOnlyView):
-    """A select menu of the candidates; picking one replaces the message with that entry's embed."""
+    """A select menu of the candidates; picking one replaces the message with that entry's answer."""
 
     refusal = "Only the person who asked can pick from this menu. Run /cast lookup yourself."
 
@@ -54,7 +54,7 @@ class CandidateView(InvokerOnlyView):
         self,
         origin: discord.Interaction[FandexBot],
         options: list[discord.SelectOption],
-        render: Callable[[str], discord.Embed | None],
+        render: Callable[[str], tuple[discord.Embed, discord.ui.View | None] | None],
     ) -> None:
         super().__init__(origin)
         self._render = render
@@ -67,12 +67,13 @@ class CandidateView(InvokerOnlyView):
         self.add_item(self.menu)
 
     async def _picked(self, interaction: discord.Interaction[FandexBot]) -> None:
-        embed = self._render(self.menu.values[0]) if self.menu.values else None
-        if embed is None:
+        answer = self._render(self.menu.values[0]) if self.menu.values else None
+        if answer is None:
             await send_private(interaction, "That choice is no longer available. Run /cast lookup again.")
             return
         self.stop()
-        await interaction.response.edit_message(embed=embed, view=None)
+        embed, view = answer  # the entry's own buttons replace the menu
+        await edit_with_view(interaction, view, embed=embed)
 
 
 class PagesView(InvokerOnlyView):

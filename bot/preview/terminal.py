@@ -243,7 +243,10 @@ def _component(component: Mapping[str, Any], context: RenderContext) -> list[str
     if kind == LABEL:
         label = render_inline(component.get("label") or "", context)
         inner = component.get("component")
-        return [f"{label}:", *(f"  {line}" for line in (_component(inner, context) if inner else []))]
+        shown = [f"{label}:"]
+        if description := component.get("description"):
+            shown.append(f"  ({render_inline(description, context)})")
+        return [*shown, *(f"  {line}" for line in (_component(inner, context) if inner else []))]
     if kind == TEXT_INPUT:
         required = "" if component.get("required", True) is False else ", required"
         label = component.get("label") or component.get("placeholder") or component.get("custom_id", "")

@@ -98,6 +98,25 @@ async def open_database(path: Path) -> aiosqlite.Connection:
     return db
 
 
+async def open_read_only(path: Path) -> aiosqlite.Connection:
+    """Open the existing database at `path` for reading only, migrating nothing: the bot may be running
+    on it (WAL lets a reader and the writer work at once). FileNotFoundError when there is no such file."""
+    db = await aiosqlite.connect(await asyncio.to_thread(_read_only_uri, path), uri=True)
+    try:
+        db.row_factory = aiosqlite.Row
+        await db.execute("PRAGMA busy_timeout = 1000")
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+def _read_only_uri(path: Path) -> str:
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 @asynccontextmanager
 async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """A write transaction (BEGIN IMMEDIATE … COMMIT), rolled back on any error.

@@ -54,8 +54,10 @@ async def found(emulator: DiscordEmulator, guild: Guild, user: User, name: str) 
     """The public answer's title and fields."""
     result = await lookup(emulator, guild, user, name)
     assert not result.ephemeral, result.content
-    # No pick menu: at most the "All sources" button, when the entry has more sources than it shows.
-    assert all(c["custom_id"].startswith("fx:sources:character:") for c in components(result.message))
+    # No pick menu: "Something wrong?", after "All sources" when the entry has more than it shows.
+    custom_ids = [c["custom_id"] for c in components(result.message)]
+    assert custom_ids[-1].startswith("fx:report:character:")
+    assert all(c.startswith("fx:sources:character:") for c in custom_ids[:-1])
     return result.embeds[0]["title"], fields(result)
 
 
@@ -168,7 +170,8 @@ async def test_a_shared_surname_offers_a_menu_only_the_invoker_can_use(
     assert picked.callback["type"] == 7  # the menu's message is replaced
     assert picked.embeds[0]["title"] == "Sarah Nelson"
     assert fields(picked)["Played by"] == "Olivia Colman"
-    assert all(c["custom_id"].startswith("fx:sources:") for c in components(picked.message))
+    # The menu is gone; the card has its own buttons.
+    assert [c["custom_id"] for c in components(picked.message)] == ["fx:report:character:sarah-nelson"]
 
 
 async def test_spring_lists_the_spring_family(

@@ -91,8 +91,9 @@ async def test_all_sources_lists_the_rest_privately_and_never_a_weak_page(
 ) -> None:
     bot = await start_bot()
     result = await emulator.slash(guild, fan, "plot", season="1")
-    [button] = [c for row in result.components for c in row["components"]]
+    button, report = [c for row in result.components for c in row["components"]]
     assert button["label"] == "All sources" and button["custom_id"] == "fx:sources:production:season-1"
+    assert report["label"] == "Something wrong?"
     listing = await emulator.click(result, button["custom_id"], user=fan)
     assert listing.ephemeral
     links = [line for line in listing.content.splitlines() if line.startswith("• ")]

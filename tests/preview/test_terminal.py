@@ -164,6 +164,8 @@ def test_layout_components_and_forms_render_as_text() -> None:
         ],
     }
     assert render_modal(form, CONTEXT) == ["Form: New event", "  Name:", "    ✎ Name (text input, required)"]
+    form["components"][0]["description"] = "Up to 100 characters"
+    assert render_modal(form, CONTEXT)[2] == "    (Up to 100 characters)"
 
 
 def test_choices_show_the_value_sent_when_it_differs() -> None:

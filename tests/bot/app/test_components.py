@@ -79,6 +79,20 @@ async def test_an_unknown_custom_id_gets_a_generic_private_reply(
         assert clicked.content == "This menu has expired: run the command again."
 
 
+async def test_a_persistent_button_the_message_does_not_have_gets_a_private_reply(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    # discord.py calls a DynamicItem only for a component on the message: a made-up one is answered here.
+    await start_bot()
+    answer = await emulator.slash(guild, fan, "volume", book="1")
+    for custom_id in ("fx:sources:production:season-1", "fx:report:work:volume-2"):
+        data = {"custom_id": custom_id, "component_type": BUTTON}
+        clicked = await emulator.dispatch_interaction(
+            guild, fan, MESSAGE_COMPONENT, data, message=answer.message
+        )
+        assert clicked.ephemeral and clicked.content == "This menu has expired: run the command again."
+
+
 async def test_an_unknown_modal_submit_gets_a_private_reply(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
