@@ -27,8 +27,9 @@ from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
-from bot.storage.database import open_database, transaction
+from bot.storage.database import open_database
 from bot.storage.guild_settings import GuildSettingsRepository
+from bot.storage.meta import MetaRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.server_events import ServerEventRepository
 
@@ -180,21 +181,15 @@ class FandexBot(commands.Bot):
         scope = f"guild:{guild.id}" if guild else "global"
         key = f"command_hash:{self.application_id}:{scope}"
         digest = self.command_hash()
-        async with self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
-        if not force and row is not None and row[0] == digest:
+        meta = MetaRepository(self.db)
+        if not force and await meta.get(key) == digest:
             log.info("Commands unchanged since the last sync (%s); not syncing", scope)
             return None
 
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
-        async with transaction(self.db) as db:
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, digest),
-            )
+        await meta.put(key, digest)
         log.info("Synced %d commands (%s)", len(synced), scope)
         return len(synced)
 
