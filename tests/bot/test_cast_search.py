@@ -25,9 +25,9 @@ from bot.domain.cast import (
     bounded_distance,
     cast_members,
     deletions,
-    max_edits,
     normalise,
     query_tokens,
+    typo_bound,
 )
 from bot.domain.errors import NotFoundError
 from bot.domain.model import Character, Dataset, StoryText
@@ -153,8 +153,7 @@ def test_deletions() -> None:
 def test_typo_candidates_miss_nothing_within_the_bound(vocabulary: list[str], query: str) -> None:
     """The deletion index is a filter: it must find every word a full scan would."""
     index = CastIndex(character(f"c{i}", word, f"actor {i}") for i, word in enumerate(vocabulary))
-    bound = max_edits(query)
-    expected = {w for w in vocabulary if w != query and osa_distance(query, w) <= bound}
+    expected = {w for w in vocabulary if w != query and osa_distance(query, w) <= typo_bound(query, w)}
     got = {word for word, _ in index._typo_matches(query)} - {query}  # the filter under test
     assert got == expected
 
@@ -232,6 +231,30 @@ def test_a_near_miss_suggests_the_closest(index: CastIndex) -> None:
     result = index.lookup("Harry Potter")
     assert isinstance(result, NotFound)
     assert [c.id for c in result.suggestions] == ["harry-greene"]
+
+
+def test_a_short_name_two_edits_away_is_not_taken_for_a_typo(index: CastIndex) -> None:
+    # Nellie is Nick's dog, not in the cast: two edits make "Elle" of it, half of that name, so the
+    # answer is "did you mean", never Elle's card.
+    result = index.lookup("Nellie")
+    assert isinstance(result, NotFound)
+    assert [c.id for c in result.suggestions] == ["elle-argent"]
+    assert found_id(index, "Elel") == "elle-argent"  # one typo in a short name is still a typo
+    assert found_id(index, "Charly") == "charlie-spring"  # two in a long one too
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "bound"),
+    [
+        ("nellie", "elle", 1),
+        ("charly", "charlie", 2),
+        ("taoo", "tao", 1),
+        ("tao", "tay", 0),
+        ("isac", "isaac", 1),
+    ],
+)
+def test_typo_bound_counts_both_words(typed: str, word: str, bound: int) -> None:
+    assert typo_bound(typed, word) == bound
 
 
 def test_an_actor_with_several_roles_asks_which(dataset: Dataset) -> None:

@@ -261,6 +261,19 @@ async def test_a_near_miss_suggests_privately(
     assert emulator.messages_in(guild.general.id) == []
 
 
+async def test_a_short_name_that_is_nobody_gets_did_you_mean_not_a_card(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    # Nellie, Nick's dog, is not in the cast: two edits from "Elle" is not a typo of Elle Argent.
+    await start_bot()
+    result = await lookup(emulator, guild, fan, "Nellie")
+    assert result.ephemeral and not result.embeds
+    assert result.content == (
+        "No cast member matches **Nellie**. Did you mean **Elle Argent** (Yasmin Finney)?"
+    )
+    assert emulator.messages_in(guild.general.id) == []
+
+
 async def test_nothing_close_is_a_plain_private_no(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
