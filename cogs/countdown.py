@@ -17,18 +17,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.components import send_with_view
 from bot.app.tree import safe_autocomplete
-from bot.domain.countdown import (
-    CountdownEvent,
-    autocomplete_events,
-    find_event,
-    lapsed,
-    merged_events,
-    most_recent,
-    next_upcoming,
-    zone_of,
+from bot.app.views import CandidateView
+from bot.domain.countdown import CountdownEvent, lapsed, merged_events, most_recent, next_upcoming, zone_of
+from bot.domain.event_search import OneEvent, match_event, suggest_events
+from bot.render.countdown import (
+    countdown_embed,
+    event_candidates_embed,
+    event_choice_name,
+    event_options,
+    nothing_upcoming_embed,
 )
-from bot.render.countdown import countdown_embed, event_choice_name, nothing_upcoming_embed
 from bot.services.announcer import Announcer, RunReport
 
 if TYPE_CHECKING:
@@ -78,9 +78,13 @@ class Countdown(commands.Cog):
         return zone_of(settings.timezone), merged_events(self.bot.catalog.events, server_events)
 
     @app_commands.command(
-        name="countdown", description="How long until the next release, or an event you pick"
+        name="countdown",
+        description="How long until the next release, or an event you pick",
+        extras={"example": "/countdown event:film"},
     )
-    @app_commands.describe(event="The event to count down to (default: the next upcoming release)")
+    @app_commands.describe(
+        event='The event to count down to: "film", "Volume 6", a title… (default: the next release)'
+    )
     async def countdown(self, interaction: discord.Interaction[FandexBot], event: str | None = None) -> None:
         now = self.bot.clock.now()
         zone, events = await self._events_here(interaction.guild_id)
@@ -88,18 +92,29 @@ class Countdown(commands.Cog):
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
-                embed = nothing_upcoming_embed(
-                    most_recent(events, now, zone),
-                    now,
-                    zone,
-                    server_zone=in_server,
-                    overdue=lapsed(events, now, zone),
-                )
+                overdue = lapsed(events, now, zone)
+                recent = most_recent(events, now, zone)
+                embed = nothing_upcoming_embed(recent, now, zone, server_zone=in_server, overdue=overdue)
             else:
                 embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
-        else:
-            embed = countdown_embed(find_event(events, event), now, zone, server_zone=in_server)
-        await interaction.response.send_message(embed=embed)
+            await interaction.response.send_message(embed=embed)
+            return
+        found = match_event(events, event, now, zone)
+        if isinstance(found, OneEvent):
+            embed = countdown_embed(found.event, now, zone, server_zone=in_server)
+            await interaction.response.send_message(embed=embed)
+            return
+        candidates = {candidate.key: candidate for candidate in found.events}
+
+        def render(key: str) -> discord.Embed | None:
+            chosen = candidates.get(key)  # counted down from the moment it is picked
+            return chosen and countdown_embed(chosen, self.bot.clock.now(), zone, server_zone=in_server)
+
+        options = event_options(found.events, now, zone)
+        view = CandidateView(interaction, options, render, command="countdown", placeholder="Pick an event")
+        await send_with_view(
+            interaction, view, embed=event_candidates_embed(event, found.events, more=found.more)
+        )
 
     @countdown.autocomplete("event")
     @safe_autocomplete
@@ -110,7 +125,7 @@ class Countdown(commands.Cog):
         zone, events = await self._events_here(interaction.guild_id)
         return [
             app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
-            for event in autocomplete_events(events, now, zone, current)
+            for event in suggest_events(events, now, zone, current)
             if len(event.key) <= CHOICE_VALUE_LIMIT
         ]
 

@@ -32,8 +32,7 @@ from typing import NamedTuple, TypeVar
 
 from rapidfuzz.distance import OSA
 
-from bot.domain.errors import NotFoundError
-from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, Production
 
 # Work per query is bounded whatever a client sends: a name never needs more than this.
 MAX_QUERY_CHARS = 100
@@ -478,13 +477,12 @@ class CastIndex:
                 yield candidate, similarity
 
 
-def cast_members(dataset: Dataset, season: int | None = None) -> tuple[Character, ...]:
-    """The cast in display order (main, recurring, guest), optionally only those in `season`."""
+def cast_members(dataset: Dataset, production: Production | None = None) -> tuple[Character, ...]:
+    """The cast in display order (main, recurring, guest), optionally only those in one season, or in
+    the film (confirmed or expected: the list says which)."""
     members = display_order(dataset.characters)
-    if season is None:
+    if production is None:
         return tuple(members)
-    numbers = [production.number for production in dataset.seasons if production.number is not None]
-    if season not in numbers:
-        known = ", ".join(str(number) for number in numbers) or "none yet"
-        raise NotFoundError(f"There is no season {season} in the dataset. Seasons: {known}.")
-    return tuple(character for character in members if season in character.seasons)
+    if production.kind == "season":
+        return tuple(character for character in members if production.number in character.seasons)
+    return tuple(character for character in members if character.film is not None)

@@ -172,10 +172,10 @@ async def test_a_servers_own_event_counts_and_can_be_the_next(
     assert elsewhere.embeds[0]["title"] == "Heartstopper Forever premieres on Netflix"  # not their event
 
 
-async def test_autocomplete_lists_upcoming_first_then_past(
+async def test_autocomplete_lists_releases_first_upcoming_then_past_and_news_last(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User, tmp_path: Path
 ) -> None:
-    await start_bot(
+    bot = await start_bot(
         clock=FakeClock(datetime(2027, 3, 30, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, DAY, RUMOUR)
     )
     await emulator.slash(guild, moderator, "config event-add", name="Watch party", date="2027-04-10")
@@ -183,13 +183,19 @@ async def test_autocomplete_lists_upcoming_first_then_past(
     assert len(choices) == 25
     assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
     values = [c["value"] for c in choices]
-    assert values[:3] == ["ds:s4-trailer", "guild:1", "ds:volume-7"]  # upcoming, soonest first
-    assert choices[0]["name"] == "⏳ Season 4 trailer · 2 April 2027 (rumour)"
-    assert values[3] == "ds:film-premiere"  # then the most recent past one
-    assert not any(c["name"].startswith("⏳") for c in choices[3:])
+    releases = 1 + sum(1 for e in bot.catalog.events if not e.is_news)  # and the server's watch party
+    assert values[:2] == ["guild:1", "ds:volume-7"]  # upcoming releases, soonest first
+    assert values[2] == "ds:film-premiere"  # then the most recent past one
+    assert not any(c["name"].startswith("⏳") for c in choices[2:releases])
+    # News last, upcoming first among it: the rumoured trailer, then the dataset's news, latest first.
+    assert values[releases] == "ds:s4-trailer"
+    assert choices[releases]["name"] == "⏳ Season 4 trailer · 2 April 2027 (rumour)"
+    news = {e.key for e in bot.catalog.events if e.is_news} | {"ds:s4-trailer"}
+    assert set(values[releases:]) <= news
 
     season = await emulator.autocomplete(guild, fan, "countdown", "event", "season 3")
-    assert [c["value"] for c in season] == ["ds:season-3-premiere"]
+    # The premiere first; news that mentions Season 3 after it.
+    assert [c["value"] for c in season] == ["ds:season-3-premiere", "ds:seasons-2-3-renewed"]
     picked = await emulator.slash(guild, fan, "countdown", event=season[0]["value"])
     assert picked.embeds[0]["title"] == "Season 3 premieres on Netflix (8 episodes)"
     assert "days ago" in description(picked)
@@ -204,9 +210,12 @@ async def test_free_text_names_work_and_unknown_ones_get_suggestions(
     )
     assert typed.embeds[0]["title"] == "Season 1 premieres on Netflix (8 episodes)"
 
-    unknown = await emulator.slash(guild, fan, "countdown", event="Season 1 premire on Netflx")
+    misspelt = await emulator.slash(guild, fan, "countdown", event="Season 1 premire on Netflx")
+    assert misspelt.embeds[0]["title"] == "Season 1 premieres on Netflix (8 episodes)"  # typos tolerated
+
+    unknown = await emulator.slash(guild, fan, "countdown", event="Season 1 gala on Netflix")
     assert unknown.ephemeral
-    assert unknown.content.startswith("I know no event called **Season 1 premire on Netflx**.")
+    assert unknown.content.startswith("I know no event called **Season 1 gala on Netflix**.")
     assert "Did you mean: **Season 1 premieres on Netflix (8 episodes)**" in unknown.content
 
 
