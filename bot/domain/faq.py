@@ -142,7 +142,7 @@ def find_topics(topics: Sequence[Topic], text: str, dataset_title: str) -> tuple
     """The topics a question is about: an autocomplete value, a label, or every word of the question
     found in a topic; several only when they fit equally well. A NotFoundError otherwise."""
     key = text.strip()
-    exact = next((t for t in topics if t.key == key or t.key == topic_key(key)), None)
+    exact = next((t for t in topics if key and (t.key == key or t.key == topic_key(key))), None)
     if exact is not None:
         return (exact,)
     question = _question_words(text, dataset_title)

@@ -22,6 +22,7 @@ from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
     CHOICE_LIMIT,
+    CHOICE_TEXT_LIMIT,
     FIELD_VALUE_LIMIT,
     choice_text,
     fit_embed,
@@ -240,7 +241,7 @@ def event_options(
             value=event.key,
             description=choice_text(status_text(event)),
         )
-        for event in events[:CHOICE_LIMIT]
+        for event in [e for e in events if len(e.key) <= CHOICE_TEXT_LIMIT][:CHOICE_LIMIT]
     ]
 
 
