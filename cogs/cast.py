@@ -14,10 +14,12 @@ from bot.app.components import send_with_view
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
+from bot.domain.claims import as_of
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Character
 from bot.domain.sources import pick_sources
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.story import resolve_production, suggest_productions
 from bot.render.cast import (
     autocomplete_choices,
     candidate_options,
@@ -27,8 +29,9 @@ from bot.render.cast import (
     empty_query_message,
     not_found_message,
 )
-from bot.render.common import CHOICE_LIMIT
+from bot.render.common import CHOICE_LIMIT, choice_text
 from bot.render.memo import EmbedMemo
+from bot.render.story import production_label
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -76,7 +79,11 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
         return self._entry_embed(character, limit), view
 
-    @app_commands.command(name="lookup", description="Find a character or actor: who plays whom, and when")
+    @app_commands.command(
+        name="lookup",
+        description="Find a character or actor: who plays whom, and when",
+        extras={"example": "/cast lookup name:Kit Connor"},
+    )
     @app_commands.describe(name="A character or actor: full name, first name, surname or nickname")
     async def lookup(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
         result = self.index.lookup(name)
@@ -111,20 +118,32 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
             choices.append(choice)
         return choices
 
-    @app_commands.command(name="list", description="The cast, grouped; optionally only one season")
-    @app_commands.describe(season="Only who appears in this season")
-    async def cast_list(
-        self,
-        interaction: discord.Interaction[FandexBot],
-        season: app_commands.Range[int, 1, 99] | None = None,
-    ) -> None:
-        # A hostile client can send any integer; cast_members names the real seasons if it is not one.
-        members = cast_members(self.bot.dataset, season)
-        pages = cast_list_pages(self.bot.dataset, members, season=season)
+    @app_commands.command(
+        name="list",
+        description="The cast, grouped; optionally only one season or the film",
+        extras={"example": "/cast list season:film"},
+    )
+    @app_commands.describe(season='Only who appears in this season (2, Season 2, s2) or the film ("film")')
+    async def cast_list(self, interaction: discord.Interaction[FandexBot], season: str | None = None) -> None:
+        catalog = self.bot.catalog
+        production = None if season is None else resolve_production(catalog, season)
+        members = cast_members(catalog.dataset, production)
+        dated = as_of(self.bot.clock.now(), catalog.dataset.verified_on)
+        pages = cast_list_pages(catalog.dataset, members, production=production, as_of=dated)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0])
             return
         await send_with_view(interaction, PagesView(interaction, pages), embed=pages[0])
+
+    @cast_list.autocomplete("season")
+    @safe_autocomplete
+    async def season_autocomplete(
+        self, interaction: discord.Interaction[FandexBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=choice_text(production_label(p)), value=choice_text(p.id))
+            for p in suggest_productions(self.bot.catalog, current)
+        ]
 
 
 async def setup(bot: FandexBot) -> None:

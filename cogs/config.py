@@ -56,7 +56,11 @@ class Config(
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
 
-    @app_commands.command(name="show", description="Show this server's Fandex settings")
+    @app_commands.command(
+        name="show",
+        description="Show this server's Fandex settings",
+        extras={"example": "/config show"},
+    )
     async def show(self, interaction: discord.Interaction[FandexBot]) -> None:
         assert interaction.guild_id is not None  # guild_only
         settings = await self.bot.guild_settings.get(interaction.guild_id)
@@ -66,7 +70,11 @@ class Config(
             embed=settings_embed(settings, guild_name=guild_name, extra_fields=[events_field]), ephemeral=True
         )
 
-    @app_commands.command(name="timezone", description="Set the time zone this server counts release days in")
+    @app_commands.command(
+        name="timezone",
+        description="Set the time zone this server counts release days in",
+        extras={"example": "/config timezone tz:Europe/London"},
+    )
     @app_commands.describe(tz="An IANA time zone such as Europe/London or America/New_York (default UTC)")
     async def timezone(self, interaction: discord.Interaction[FandexBot], tz: str) -> None:
         assert interaction.guild_id is not None  # guild_only
@@ -88,7 +96,9 @@ class Config(
         ]
 
     @app_commands.command(
-        name="spoilers", description="Hide story content beyond how far this server has caught up"
+        name="spoilers",
+        description="Hide story content beyond how far this server has caught up",
+        extras={"example": "/config spoilers season:1 volume:2"},
     )
     @app_commands.describe(
         season="Last season everyone has watched (0 = none; the film counts as the season after the last)",
@@ -133,7 +143,11 @@ class Config(
             for level in levels
         ]
 
-    @app_commands.command(name="spoilers-off", description="Lift the spoiler limit: show everything plainly")
+    @app_commands.command(
+        name="spoilers-off",
+        description="Lift the spoiler limit: show everything plainly",
+        extras={"example": "/config spoilers-off"},
+    )
     async def spoilers_off(self, interaction: discord.Interaction[FandexBot]) -> None:
         assert interaction.guild_id is not None  # guild_only
         had_limit = (await self.bot.guild_settings.get(interaction.guild_id)).has_spoiler_limit
@@ -146,7 +160,9 @@ class Config(
     # -- release-day announcements and this server's own events ------------------------------------
 
     @app_commands.command(
-        name="announcements", description="Where to post release-day announcements, and whom to ping"
+        name="announcements",
+        description="Where to post release-day announcements, and whom to ping",
+        extras={"example": "/config announcements channel:#announcements"},
     )
     @app_commands.describe(
         channel="The text channel to post in (I need View Channel, Send Messages and Embed Links there)",
@@ -179,7 +195,11 @@ class Config(
         )
         await interaction.response.send_message(announcements_saved_text(settings, warnings), ephemeral=True)
 
-    @app_commands.command(name="announcements-off", description="Stop posting release-day announcements here")
+    @app_commands.command(
+        name="announcements-off",
+        description="Stop posting release-day announcements here",
+        extras={"example": "/config announcements-off"},
+    )
     async def announcements_off(self, interaction: discord.Interaction[FandexBot]) -> None:
         assert interaction.guild_id is not None  # guild_only
         await self.bot.guild_settings.update(
@@ -195,7 +215,9 @@ class Config(
         )
 
     @app_commands.command(
-        name="event-add", description="Add this server's own event: a watch party, a premiere…"
+        name="event-add",
+        description="Add this server's own event: a watch party, a premiere…",
+        extras={"example": "/config event-add name:Watch party date:2026-12-24 time:19:30"},
     )
     @app_commands.describe(
         name="What it is (up to 100 characters, unique in this server)",
@@ -239,7 +261,11 @@ class Config(
         )
         await send_private(interaction, text)
 
-    @app_commands.command(name="event-remove", description="Remove one of this server's own events")
+    @app_commands.command(
+        name="event-remove",
+        description="Remove one of this server's own events",
+        extras={"example": "/config event-remove name:Watch party"},
+    )
     @app_commands.describe(name="The event to remove")
     async def event_remove(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
         assert interaction.guild is not None  # guild_only

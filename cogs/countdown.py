@@ -18,19 +18,26 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
+from bot.app.components import send_with_view
 from bot.app.tree import safe_autocomplete
+from bot.app.views import CandidateView
 from bot.domain.countdown import (
     DATASET_KEY_PREFIX,
     CountdownEvent,
-    autocomplete_events,
-    find_event,
     lapsed,
     merged_events,
     most_recent,
     next_upcoming,
     zone_of,
 )
-from bot.render.countdown import countdown_embed, event_choice_name, nothing_upcoming_embed
+from bot.domain.event_search import OneEvent, match_event, suggest_events
+from bot.render.countdown import (
+    countdown_embed,
+    event_candidates_embed,
+    event_choice_name,
+    event_options,
+    nothing_upcoming_embed,
+)
 from bot.services.announcer import Announcer, RunReport
 
 if TYPE_CHECKING:
@@ -87,25 +94,46 @@ class Countdown(commands.Cog):
         return zone_of(settings.timezone), merged_events(self.bot.catalog.events, server_events)
 
     @app_commands.command(
-        name="countdown", description="How long until the next release, or an event you pick"
+        name="countdown",
+        description="How long until the next release, or an event you pick",
+        extras={"example": "/countdown event:film"},
     )
-    @app_commands.describe(event="The event to count down to (default: the next upcoming release)")
+    @app_commands.describe(
+        event='The event to count down to: "film", "Volume 6", a title… (default: the next release)'
+    )
     async def countdown(self, interaction: discord.Interaction[FandexBot], event: str | None = None) -> None:
         now = self.bot.clock.now()
         zone, events = await self._events_here(interaction.guild_id)
         in_server = interaction.guild_id is not None
-        shown = next_upcoming(events, now, zone) if event is None else find_event(events, event)
-        if shown is None:
-            embed = nothing_upcoming_embed(
-                most_recent(events, now, zone),
-                now,
-                zone,
-                server_zone=in_server,
-                overdue=lapsed(events, now, zone),
-            )
-        else:
-            embed = countdown_embed(shown, now, zone, server_zone=in_server)
-        await send_embed(interaction, embed, _report_view(shown))
+        if event is None:
+            upcoming = next_upcoming(events, now, zone)
+            if upcoming is None:
+                overdue = lapsed(events, now, zone)
+                recent = most_recent(events, now, zone)
+                embed = nothing_upcoming_embed(recent, now, zone, server_zone=in_server, overdue=overdue)
+            else:
+                embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
+            await send_embed(interaction, embed, _report_view(upcoming))
+            return
+        found = match_event(events, event, now, zone)
+        if isinstance(found, OneEvent):
+            embed = countdown_embed(found.event, now, zone, server_zone=in_server)
+            await send_embed(interaction, embed, _report_view(found.event))
+            return
+        candidates = {candidate.key: candidate for candidate in found.events}
+
+        def render(key: str) -> tuple[discord.Embed, discord.ui.View | None] | None:
+            chosen = candidates.get(key)  # counted down from the moment it is picked
+            if chosen is None:
+                return None
+            embed = countdown_embed(chosen, self.bot.clock.now(), zone, server_zone=in_server)
+            return embed, _report_view(chosen)
+
+        options = event_options(found.events, now, zone)
+        view = CandidateView(interaction, options, render, command="countdown", placeholder="Pick an event")
+        await send_with_view(
+            interaction, view, embed=event_candidates_embed(event, found.events, more=found.more)
+        )
 
     @countdown.autocomplete("event")
     @safe_autocomplete
@@ -116,7 +144,7 @@ class Countdown(commands.Cog):
         zone, events = await self._events_here(interaction.guild_id)
         return [
             app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
-            for event in autocomplete_events(events, now, zone, current)
+            for event in suggest_events(events, now, zone, current)
             if len(event.key) <= CHOICE_VALUE_LIMIT
         ]
 

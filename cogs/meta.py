@@ -1,4 +1,7 @@
-"""/about: what this bot is and how fresh its facts are."""
+"""/about: what this bot is and how fresh its facts are; /help: every command, with an example.
+
+/help is private: it is for the person asking, it is long enough to push a channel's conversation
+away, and it lists the moderators' commands without advertising them to everyone."""
 
 from __future__ import annotations
 
@@ -9,8 +12,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.app.help import command_help
+from bot.app.replies import send_private
 from bot.domain.model import counts
-from bot.render.meta import about_embed
+from bot.render.meta import about_embed, help_embed
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -21,7 +26,9 @@ class Meta(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="about", description="About Fandex: version, dataset and how fresh its facts are"
+        name="about",
+        description="About Fandex: version, dataset and how fresh its facts are",
+        extras={"example": "/about"},
     )
     async def about(self, interaction: discord.Interaction[FandexBot]) -> None:
         embed = about_embed(
@@ -31,6 +38,12 @@ class Meta(commands.Cog):
             latency=self.bot.latency,
         )
         await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(
+        name="help", description="Every command, with an example", extras={"example": "/help"}
+    )
+    async def help(self, interaction: discord.Interaction[FandexBot]) -> None:
+        await send_private(interaction, embed=help_embed(command_help(self.bot.tree), self.bot.dataset))
 
 
 async def setup(bot: FandexBot) -> None:

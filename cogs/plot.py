@@ -11,8 +11,10 @@ from discord.ext import commands
 from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
 from bot.app.tree import safe_autocomplete
-from bot.domain.story import resolve_episode, resolve_production, suggest_productions
+from bot.domain.faq import later_season_topics, topics_id
+from bot.domain.story import LaterSeason, resolve_episode, resolve_plot, suggest_productions
 from bot.render.common import choice_text
+from bot.render.faq import later_season_answer
 from bot.render.memo import EmbedMemo
 from bot.render.story import Answer, Moment, episode_answer, production_answer, production_label
 
@@ -26,7 +28,11 @@ class Plot(commands.Cog):
         # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
         self.answers = EmbedMemo[Answer]()
 
-    @app_commands.command(name="plot", description="What happens in a season or the film (spoiler-aware)")
+    @app_commands.command(
+        name="plot",
+        description="What happens in a season or the film (spoiler-aware)",
+        extras={"example": "/plot season:2"},
+    )
     @app_commands.describe(
         season='A season (2, Season 2, s2), or the film by its title or as "film"',
         episode="Just this episode of the season",
@@ -41,9 +47,17 @@ class Plot(commands.Cog):
     ) -> None:
         catalog = self.bot.catalog
         dataset = catalog.dataset
-        production = resolve_production(catalog, season)
+        production = resolve_plot(catalog, season)
         limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
         moment = Moment(self.bot.clock.now().date(), dataset.verified_on)
+        if isinstance(production, LaterSeason):  # "Season 4": what the series facts say about it
+            topics = later_season_topics(catalog.faq)
+            answer = self.answers.get(
+                (catalog, f"later:{production.number}", None, limit, moment, False),
+                lambda: later_season_answer(dataset, production.number, topics, limit, moment),
+            )
+            await send_answer(interaction, answer, "faq", topics_id(topics))
+            return
         if episode is None:
             answer = self.answers.get(
                 (catalog, production.id, None, limit, moment, details is True),

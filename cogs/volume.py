@@ -27,7 +27,9 @@ class Volume(commands.Cog):
         self.answers = EmbedMemo[Answer]()
 
     @app_commands.command(
-        name="volume", description="A book of the series: dates, adaptation and story (spoiler-aware)"
+        name="volume",
+        description="A book of the series: dates, adaptation and story (spoiler-aware)",
+        extras={"example": "/volume book:Solitaire"},
     )
     @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title")
     async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:

@@ -100,6 +100,9 @@ SINGLE_RUNS: list[tuple[str, tuple[str, ...], list[str]]] = [
     ),
     ("/config show", (), ["Reply (private: only you can see it):", "┃ Fandex settings for Preview server"]),
     ("/config timezone tz:london", ("--autocomplete", "tz"), ["Suggestions (", "  Europe/London"]),
+    ("/faq question:awards", (), ["Reply (public):", "┃ Awards", "five Emmys"]),
+    ("/faq question:dir", ("--autocomplete", "question"), ["Suggestions (1):", "Directors — Euros Lyn"]),
+    ("/help", (), ["Reply (private: only you can see it):", "┃ `/faq question:directors` — Series facts"]),
 ]
 
 

@@ -50,9 +50,11 @@ EXAMPLES: tuple[Example, ...] = (
         caption="Several matches: a menu to pick from (here the preview picks Sarah Nelson).",
     ),
     Example("/cast lookup name:tao", ("--autocomplete", "name"), caption="Suggestions while typing."),
+    Example("/cast lookup name:Nellie", caption='A name that is nobody\'s: "did you mean", privately.'),
     Example("/cast list season:3", ("--click", "Next"), caption="Pages, turned with the buttons."),
     Example("/plot season:1 episode:1"),
     Example("/plot season:film"),
+    Example("/plot season:4", caption="A season there will not be, answered from the series facts."),
     Example("/volume book:Nick and Charlie", caption="Dates only as precise as the sources."),
     Example(
         "/volume book:6",
@@ -60,6 +62,13 @@ EXAMPLES: tuple[Example, ...] = (
         caption="Every fact answer can be reported as wrong or incomplete, in a form only maintainers read.",
     ),
     Example("/countdown", caption="The next release: the year is all that is announced."),
+    Example(
+        "/countdown event:Volume 6",
+        ("--click", "Volume 6 published in the US"),
+        caption="Several events fit: a menu to pick from (here the preview picks the US publication).",
+    ),
+    Example("/faq question:who directed season 3", caption="The series facts, asked in a fan's own words."),
+    Example("/help", caption="Every command with one example, read from the commands themselves."),
     Example(
         "/config spoilers season:1 volume:2", caption="A moderator sets how far the server has caught up…"
     ),

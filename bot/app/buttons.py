@@ -1,5 +1,5 @@
 """Buttons that work for as long as the message exists, across restarts: their custom_id says what they
-are about ("fx:sources:production:season-1", "fx:report:work:volume-1"), so any process can answer them
+are about ("fx:sources:faq:directors", "fx:report:work:volume-1"), so any process can answer them
 from the catalog. Every fact answer carries "Something wrong?" (bot/app/reports.py), and "All sources"
 when it has more sources than it shows."""
 
@@ -30,12 +30,18 @@ def entry_sources(bot: FandexBot, kind: str, entry_id: str) -> tuple[str, Source
         return work.title, work_sources(catalog.dataset, work)
     if kind == "character" and (character := catalog.characters.get(entry_id)):
         return character.name, pick_sources(catalog.dataset, character.sources)
+    if kind == "faq":  # one topic's key, or several joined by "." (an answer that fits a few)
+        topics = {topic.key: topic for topic in catalog.faq}
+        chosen = [topics[key] for key in entry_id.split(".") if key in topics]
+        if chosen:
+            title = ", ".join(topic.label for topic in chosen)
+            return title, pick_sources(catalog.dataset, [url for topic in chosen for url in topic.sources])
     return None
 
 
 class AllSourcesButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"fx:sources:(?P<kind>production|work|character):(?P<id>[a-z0-9-]{1,80})",
+    template=r"fx:sources:(?P<kind>production|work|character|faq):(?P<id>[a-z0-9.-]{1,80})",
 ):
     """ "All sources": every source fit to link, best first, in a private reply."""
 

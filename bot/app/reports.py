@@ -69,6 +69,8 @@ def entry_title(bot: FandexBot, entry: EntryRef) -> str | None:
     if entry.kind == "event":
         key = DATASET_KEY_PREFIX + entry.id
         return next((event.title for event in catalog.events if event.key == key), None)
+    if entry.kind == "faq":  # one topic; an answer that fits several topics names them joined by "."
+        return next((topic.label for topic in catalog.faq if topic.key == entry.id), None)
     return None
 
 

@@ -46,22 +46,27 @@ class InvokerOnlyView(discord.ui.View):
 
 
 class CandidateView(InvokerOnlyView):
-    """A select menu of the candidates; picking one replaces the message with that entry's answer."""
+    """A select menu of the candidates; picking one replaces the message with that entry's answer.
 
-    refusal = "Only the person who asked can pick from this menu. Run /cast lookup yourself."
+    `render` runs at the pick, so an answer that depends on the time (a countdown) is current then.
+    After a restart the menu's custom_id still names `command`, so the expired reply says what to run.
+    """
 
     def __init__(
         self,
         origin: discord.Interaction[FandexBot],
         options: list[discord.SelectOption],
         render: Callable[[str], tuple[discord.Embed, discord.ui.View | None] | None],
+        *,
+        command: str = "cast lookup",
+        placeholder: str = "Pick a cast member",
     ) -> None:
         super().__init__(origin)
         self._render = render
+        self._command = command
+        self.refusal = f"Only the person who asked can pick from this menu. Run /{command} yourself."
         self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
-            custom_id=component_id("cast lookup", "pick"),
-            placeholder="Pick a cast member",
-            options=options,
+            custom_id=component_id(command, "pick"), placeholder=placeholder, options=options
         )
         self.menu.callback = self._picked  # type: ignore[method-assign]
         self.add_item(self.menu)
@@ -69,7 +74,9 @@ class CandidateView(InvokerOnlyView):
     async def _picked(self, interaction: discord.Interaction[FandexBot]) -> None:
         answer = self._render(self.menu.values[0]) if self.menu.values else None
         if answer is None:
-            await send_private(interaction, "That choice is no longer available. Run /cast lookup again.")
+            await send_private(
+                interaction, f"That choice is no longer available. Run /{self._command} again."
+            )
             return
         self.stop()
         embed, view = answer  # the entry's own buttons replace the menu

@@ -32,8 +32,7 @@ from typing import NamedTuple, TypeVar
 
 from rapidfuzz.distance import OSA
 
-from bot.domain.errors import NotFoundError
-from bot.domain.model import CHARACTER_GROUPS, Character, Dataset
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, Production
 
 # Work per query is bounded whatever a client sends: a name never needs more than this.
 MAX_QUERY_CHARS = 100
@@ -105,6 +104,12 @@ def max_edits(token: str) -> int:
     if len(token) < 4:
         return 0
     return 1 if len(token) < 6 else 2
+
+
+def typo_bound(typed: str, word: str) -> int:
+    """Typos tolerated between a query token and a name's token: the query's allowance, and at most one
+    in a name of under six letters. Two edits turn "Nellie" into "Elle", half of that name: not a typo."""
+    return min(max_edits(typed), 1 if len(word) < 6 else 2)
 
 
 def bounded_distance(a: str, b: str, bound: int) -> int | None:
@@ -230,9 +235,9 @@ class CastIndex:
         deletion_index: dict[str, list[str]] = {}
         trigram_index: dict[str, list[str]] = {}
         for token in self._vocabulary:
-            # A query token reaches this one only within max_edits of its own length: 1 edit for
-            # 3-letter words (from a 4-letter query), 2 from longer ones; shorter ones only exactly.
-            depth = 0 if len(token) < 3 else 1 if len(token) == 3 else 2
+            # A query token reaches this one only within typo_bound: 1 edit for 3- to 5-letter words,
+            # 2 for longer ones; shorter ones only exactly (no query within one edit is long enough).
+            depth = 0 if len(token) < 3 else 1 if len(token) < 6 else 2
             for variant in deletions(token, depth):
                 deletion_index.setdefault(variant, []).append(token)
             for gram in _trigrams(token):
@@ -346,7 +351,7 @@ class CastIndex:
         return matched
 
     def _typo_matches(self, token: str) -> Iterator[tuple[str, int]]:
-        """Vocabulary tokens within `max_edits(token)` edits of `token`, with their edit count.
+        """Vocabulary tokens within `typo_bound(token, word)` edits of `token`, with their edit count.
 
         Two strings within k edits become equal after at most k deletions from each (a swap is one
         deletion on each side), so looking up the token's deletion variants finds every candidate.
@@ -358,7 +363,7 @@ class CastIndex:
         for variant in deletions(token, bound):
             candidates.update(self._deletion_index.get(variant, ()))
         for candidate in candidates:
-            edits = bounded_distance(token, candidate, bound)
+            edits = bounded_distance(token, candidate, typo_bound(token, candidate))
             if edits is not None:
                 yield candidate, edits
 
@@ -472,13 +477,12 @@ class CastIndex:
                 yield candidate, similarity
 
 
-def cast_members(dataset: Dataset, season: int | None = None) -> tuple[Character, ...]:
-    """The cast in display order (main, recurring, guest), optionally only those in `season`."""
+def cast_members(dataset: Dataset, production: Production | None = None) -> tuple[Character, ...]:
+    """The cast in display order (main, recurring, guest), optionally only those in one season, or in
+    the film (confirmed or expected: the list says which)."""
     members = display_order(dataset.characters)
-    if season is None:
+    if production is None:
         return tuple(members)
-    numbers = [production.number for production in dataset.seasons if production.number is not None]
-    if season not in numbers:
-        known = ", ".join(str(number) for number in numbers) or "none yet"
-        raise NotFoundError(f"There is no season {season} in the dataset. Seasons: {known}.")
-    return tuple(character for character in members if season in character.seasons)
+    if production.kind == "season":
+        return tuple(character for character in members if production.number in character.seasons)
+    return tuple(character for character in members if character.film is not None)

@@ -37,6 +37,12 @@ def claim_state(
     return "current"
 
 
+def as_of(now: datetime, verified_on: date) -> date | None:
+    """The day a forward-looking statement with no window of its own ("will be no Season 4", "expected
+    to return") is told "as of": the day the facts were checked, once that day is past."""
+    return verified_on if now.astimezone(UTC).date() > verified_on else None
+
+
 def lapsed_claims(dataset: Dataset, now: datetime) -> list[str]:
     """Every unconfirmed date whose whole window has passed: what a maintainer should update."""
     found: list[str] = []

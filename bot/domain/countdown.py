@@ -18,8 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.dates import PRECISIONS, PartialDate, Status, long_date
 from bot.domain.errors import InvalidOptionError, NotFoundError
-from bot.domain.model import Dataset
-from bot.domain.sources import pick_sources
 from bot.domain.text import clean_user_text, escape_user_text
 
 log = logging.getLogger(__name__)
@@ -68,6 +66,13 @@ class CountdownEvent:
     created_at: datetime | None = None  # when a server's own event was added
     verified_on: date | None = None  # a dataset event: the day its facts were last checked
     unreliable_sources: int = 0  # weak pages behind a dataset event: counted, never linked
+    kind: str = ""  # a dataset event's kind: "book", "season", "film" (releases) or "news"
+    related_keys: frozenset[str] = frozenset()  # lookup keys of what it releases ("film", "volume6")
+    words: frozenset[str] = frozenset()  # what /countdown matches: its title's words and those names'
+
+    @property
+    def is_news(self) -> bool:
+        return self.kind == "news"
 
     @property
     def is_server_event(self) -> bool:
@@ -81,22 +86,6 @@ class CountdownEvent:
     def safe_title(self) -> str:
         """The title ready for markdown: a server's user-typed name is escaped, the dataset's is ours."""
         return escape_user_text(self.title, EVENT_NAME_LIMIT) if self.is_server_event else self.title
-
-
-def build_dataset_events(dataset: Dataset) -> tuple[CountdownEvent, ...]:
-    return tuple(
-        CountdownEvent(
-            key=DATASET_KEY_PREFIX + event.id,
-            title=event.title,
-            date=event.date,
-            status=event.status,
-            note=event.note,
-            sources=(pick := pick_sources(dataset, event.sources)).shown,
-            verified_on=dataset.verified_on,
-            unreliable_sources=pick.unreliable,
-        )
-        for event in dataset.events
-    )
 
 
 def merged_events(
@@ -181,20 +170,6 @@ def lapsed(events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo) -> l
     return [e for e in timeline(events, now, zone).past if e.status == "announced"]
 
 
-def autocomplete_events(
-    events: Iterable[CountdownEvent], now: datetime, zone: ZoneInfo, typed: str, limit: int = 25
-) -> list[CountdownEvent]:
-    """Events whose title contains what was typed: upcoming first (soonest first), then past, then undated."""
-    ordered = timeline(events, now, zone)
-    needle = clean_user_text(typed).casefold()
-    found = [
-        event
-        for event in (*ordered.upcoming, *ordered.past, *ordered.undated)
-        if needle in event.title.casefold() or needle == event.key
-    ]
-    return found[:limit]
-
-
 def find_event(events: Sequence[CountdownEvent], query: str) -> CountdownEvent:
     """The event an option names: an autocomplete key, or a title typed by hand (any case)."""
     text = clean_user_text(query)
@@ -210,10 +185,10 @@ def find_event(events: Sequence[CountdownEvent], query: str) -> CountdownEvent:
     partial = [e for e in events if folded in e.title.casefold()]
     if len(partial) == 1:
         return partial[0]
-    raise NotFoundError(_not_found_message(events, text, partial))
+    raise NotFoundError(unknown_event_message(events, text, partial))
 
 
-def _not_found_message(events: Sequence[CountdownEvent], text: str, partial: list[CountdownEvent]) -> str:
+def unknown_event_message(events: Sequence[CountdownEvent], text: str, partial: list[CountdownEvent]) -> str:
     candidates = partial
     if not candidates:
         by_title = {e.title.casefold(): e for e in events}

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from bot.domain.text import clean_user_text, truncate
 
-EntryKind = Literal["production", "work", "character", "event"]
+EntryKind = Literal["production", "work", "character", "event", "faq"]
 ENTRY_KINDS: tuple[EntryKind, ...] = get_args(EntryKind)
 ENTRY_ID_LIMIT = 60  # longer dataset ids get no "Something wrong?" button: their custom_id would not fit
 REPORTS_PER_DAY = 5

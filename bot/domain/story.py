@@ -7,8 +7,10 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.domain.cast import bounded_distance, max_edits, typo_bound
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Dataset, Episode, Production, Work
 from bot.domain.text import clean_user_text, escape_user_text
@@ -114,17 +116,45 @@ def work_index(works: Sequence[Work]) -> dict[str, Work]:
     return _index(works, work_keys)
 
 
-def _find(index: Mapping[str, Entry], text: str, series: str) -> Entry | None:
+def _keys_typed(text: str, series: str) -> list[str]:
+    """The lookup key of `text`, and without the series name in front ("Heartstopper: Solitaire")."""
     key = lookup_key(text)
-    if not key:
-        return None
-    if key in index:
-        return index[key]
-    # "Heartstopper Season 2", "Heartstopper: Solitaire": the series name in front is optional.
     prefix = lookup_key(series)
-    if prefix and key.startswith(prefix) and key[len(prefix) :] in index:
-        return index[key[len(prefix) :]]
-    return None
+    if prefix and key.startswith(prefix) and len(key) > len(prefix):
+        return [key, key[len(prefix) :]]
+    return [key] if key else []
+
+
+def _find(index: Mapping[str, Entry], text: str, series: str) -> Entry | None:
+    """The entry `text` names exactly; failing that, the one entry it is a typo of ("solitare")."""
+    keys = _keys_typed(text, series)
+    for key in keys:
+        if key in index:
+            return index[key]
+    return _typo_of(index, keys)
+
+
+def typo_distance(typed: str, name: str) -> int | None:
+    """The typos between two lookup keys if /cast would tolerate them (bot.domain.cast.typo_bound) and
+    they hold the same numbers ("volume7" is no typo of "volume6"); None otherwise."""
+    if max_edits(typed) == 0 or _DIGITS.findall(typed) != _DIGITS.findall(name):
+        return None
+    return bounded_distance(typed, name, typo_bound(typed, name))
+
+
+def _typo_of(index: Mapping[str, Entry], keys: list[str]) -> Entry | None:
+    """The one entry whose name `keys` are a typo of (`typo_distance`); None when two are as close."""
+    closest: dict[str, tuple[int, Entry]] = {}
+    for key in keys:
+        for name, entry in index.items():
+            edits = typo_distance(key, name)
+            if edits is not None and edits < closest.get(entry.id, (edits + 1, entry))[0]:
+                closest[entry.id] = (edits, entry)
+    if not closest:
+        return None
+    fewest = min(edits for edits, _ in closest.values())
+    best = [entry for edits, entry in closest.values() if edits == fewest]
+    return best[0] if len(best) == 1 else None
 
 
 def _closest(index: Mapping[str, Entry], text: str) -> Entry | None:
@@ -180,18 +210,55 @@ def production_name(production: Production) -> str:
     return production.title if production.kind == "season" else f"{production.title} (the {production.kind})"
 
 
+@dataclass(frozen=True, slots=True)
+class LaterSeason:
+    """A season after the dataset's last ("Season 4", "s5"): /plot answers it from the series facts."""
+
+    number: int
+
+
+# A season asked for by number: "4", "season 4", "s4", "series 4" as lookup keys.
+_SEASON_NUMBER = re.compile(r"(?:season|series|s)?([0-9]{1,3})")
+
+
+def later_season(catalog: Catalog, text: str) -> LaterSeason | None:
+    """The season `text` asks for by number when it comes after the last one the dataset has."""
+    last = max((p.number or 0 for p in catalog.dataset.seasons), default=0)
+    for key in _keys_typed(text, catalog.dataset.title):
+        match = _SEASON_NUMBER.fullmatch(key)
+        if match and int(match.group(1)) > last:
+            return LaterSeason(int(match.group(1)))
+    return None
+
+
 def resolve_production(catalog: Catalog, text: str) -> Production:
-    """The season or film `text` names ("2", "Season 2", "s2", "film", the film's title), or a
-    NotFoundError listing what exists."""
+    """The season or film `text` names ("2", "Season 2", "s2", "film", the film's title, or a typo of
+    one), or a NotFoundError listing what exists."""
     productions = catalog.production_order
     index = catalog.production_names
     found = _find(index, text, catalog.dataset.title)
     if found is not None:
         return found
     names = ", ".join(production_name(p) for p in productions)
+    later = later_season(catalog, text)
+    if later is not None:
+        raise NotFoundError(
+            f"There is no Season {later.number}: `/plot season:{later.number}` says why. There are: {names}."
+        )
     nearest = _closest(index, text)
     hint = f" Did you mean {production_name(nearest)}?" if nearest else ""
     raise NotFoundError(f"I don't know a season called {_echo(text)}. There are: {names}.{hint}")
+
+
+def resolve_plot(catalog: Catalog, text: str) -> Production | LaterSeason:
+    """What /plot answers: a season or the film, or a season after the last (told from the series facts)."""
+    try:
+        return resolve_production(catalog, text)
+    except NotFoundError:
+        later = later_season(catalog, text)
+        if later is None:
+            raise
+        return later
 
 
 def suggest_productions(catalog: Catalog, current: str) -> list[Production]:
@@ -226,7 +293,8 @@ def resolve_episode(production: Production, number: object) -> Episode:
 
 
 def resolve_work(catalog: Catalog, text: str) -> Work:
-    """The book `text` names ("3", "Volume 3", "vol 3", a title or alias), or a NotFoundError listing them."""
+    """The book `text` names ("3", "Volume 3", "vol 3", a title or alias, or a typo of one), or a
+    NotFoundError listing them."""
     works = catalog.dataset.works
     index = catalog.work_names
     found = _find(index, text, catalog.dataset.title)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import discord
 from discord import app_commands
 
-from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, StoryText
+from bot.domain.dates import long_date
+from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, Production, StoryText
 from bot.domain.sources import SourcePick
 from bot.domain.spoilers import SpoilerLimit, caught_up_text
 from bot.domain.text import escape_user_text, truncate
@@ -252,18 +254,33 @@ def _field_values(lines: Sequence[str]) -> list[str]:
     return values
 
 
+def film_cast_note(members: Sequence[Character], as_of: date | None) -> str:
+    """Who is confirmed for the film and who only expected, dated once the facts are older than today."""
+    confirmed = sum(1 for c in members if c.film == "confirmed")
+    expected = len(members) - confirmed
+    dated = f" (as of {long_date(as_of)})" if as_of is not None and expected else ""
+    return f"Confirmed for the film: {confirmed} · expected to return, not confirmed: {expected}{dated}."
+
+
 def cast_list_pages(
-    dataset: Dataset, members: Sequence[Character], *, season: int | None, page_size: int = PAGE_SIZE
+    dataset: Dataset,
+    members: Sequence[Character],
+    *,
+    production: Production | None,
+    as_of: date | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> list[discord.Embed]:
-    """The cast grouped as the dataset groups it, one embed per page (at least one)."""
-    title = f"{dataset.title} cast" + (f": Season {season}" if season is not None else "")
+    """The cast grouped as the dataset groups it, one embed per page (at least one): everyone, one
+    season's, or the film's (with who is confirmed; `as_of` dates the expectations)."""
+    title = f"{dataset.title} cast" + (f": {production.title}" if production is not None else "")
+    note = film_cast_note(members, as_of) if production is not None and production.kind != "season" else None
     if not members:
         embed = discord.Embed(title=truncate(title, 256), description="Nobody listed.", colour=BRAND_COLOUR)
         return [fit_embed(embed)]
     pages = _paginate(members, page_size)
     embeds: list[discord.Embed] = []
     for number, sections in enumerate(pages, start=1):
-        embed = discord.Embed(title=truncate(title, 256), colour=BRAND_COLOUR)
+        embed = discord.Embed(title=truncate(title, 256), description=note, colour=BRAND_COLOUR)
         for section in sections:
             continued = section.continued
             for value in _field_values([_list_line(c, dataset) for c in section.members]):

@@ -18,9 +18,11 @@ import discord
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
 from bot.domain.dates import long_date
 from bot.domain.settings import GuildSettings
-from bot.domain.text import truncate
+from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
+    CHOICE_LIMIT,
+    CHOICE_TEXT_LIMIT,
     FIELD_VALUE_LIMIT,
     choice_text,
     fit_embed,
@@ -209,6 +211,38 @@ def event_choice_name(event: CountdownEvent, now: datetime, zone: ZoneInfo) -> s
     suffix = f" · {short_date(event)}" + CHOICE_STATUS_SUFFIXES.get(event.status or "", "")
     title = truncate(event.title, max(100 - len(marker) - len(suffix), 10))
     return choice_text(f"{marker}{title}{suffix}")
+
+
+def event_candidates_embed(query: str, events: Sequence[CountdownEvent], *, more: bool) -> discord.Embed:
+    """ "Which one?" for an event name several events fit; the menu under it picks one."""
+    lines = [
+        f"• **{event.safe_title}** · {short_date(event)}{CHOICE_STATUS_SUFFIXES.get(event.status or '', '')}"
+        for event in events
+    ]
+    if more:
+        lines.append("…and more: type more of the name to narrow it down.")
+    shown = escape_user_text(query, 60) or "that"
+    embed = discord.Embed(
+        title="Which one?",
+        description=f"Several events match **{shown}**. Pick one below.\n\n" + "\n".join(lines),
+        colour=BRAND_COLOUR,
+    )
+    return fit_embed(embed)
+
+
+def event_options(
+    events: Sequence[CountdownEvent], now: datetime, zone: ZoneInfo
+) -> list[discord.SelectOption]:
+    """The pick menu's options for an ambiguous /countdown event: the label has the date, the
+    description the status."""
+    return [
+        discord.SelectOption(
+            label=event_choice_name(event, now, zone),
+            value=event.key,
+            description=choice_text(status_text(event)),
+        )
+        for event in [e for e in events if len(e.key) <= CHOICE_TEXT_LIMIT][:CHOICE_LIMIT]
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,16 +1,27 @@
-"""The /about answer."""
+"""The /about and /help answers."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import discord
 
 from bot.domain.dates import long_date
 from bot.domain.model import Dataset
 from bot.domain.text import truncate
-from bot.render.common import BRAND_COLOUR, fit_embed
+from bot.render.common import BRAND_COLOUR, fit_embed, join_lines
+
+HELP_LIMIT = 2000  # the whole /help answer, as for a message
+
+
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    name: str  # "cast lookup"
+    description: str
+    example: str  # "/cast lookup name:Kit Connor"
+    moderators: bool  # shown by Discord only to members with Manage Server
 
 
 def about_embed(
@@ -34,6 +45,33 @@ def about_embed(
     embed.add_field(name="Entries", value=truncate(listed or "empty", 1024), inline=False)
     ping = "measuring…" if not math.isfinite(latency) else f"{latency * 1000:.0f} ms"
     embed.add_field(name="Gateway latency", value=ping, inline=True)
+    embed.add_field(
+        name="More", value="`/faq` for the series facts, `/help` for every command.", inline=False
+    )
     if dataset.knowledge_note:
         embed.set_footer(text=dataset.knowledge_note)
+    return fit_embed(embed)
+
+
+def _help_line(entry: CommandHelp) -> str:
+    return f"`{entry.example}` — {entry.description}"
+
+
+def help_embed(entries: Sequence[CommandHelp], dataset: Dataset) -> discord.Embed:
+    """Every command with one example, fans' commands first, within 2,000 characters in all."""
+    fans = [_help_line(entry) for entry in entries if not entry.moderators]
+    moderators = [_help_line(entry) for entry in entries if entry.moderators]
+    intro = (
+        f"Answers about **{dataset.title}** from a dataset checked on {long_date(dataset.verified_on)}. "
+        "Type `/` and pick a command: options suggest values as you type."
+    )
+    sections = [intro, "", "**For fans**", *fans]
+    if moderators:
+        sections += ["", "**For moderators** (Manage Server)", *moderators]
+    title = "Fandex commands"
+    embed = discord.Embed(
+        title=title,
+        description=join_lines(sections, HELP_LIMIT - len(title)),
+        colour=BRAND_COLOUR,
+    )
     return fit_embed(embed)

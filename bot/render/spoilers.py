@@ -44,10 +44,13 @@ def spoiler_limit_set_text(dataset: Dataset, limit: SpoilerLimit, *, nothing_hid
     text = f"Spoiler limit set: this server is {caught_up_text(dataset, limit)}. "
     if nothing_hidden:
         return text + "That is everything in the dataset, so nothing is hidden for now."
-    return text + f"In /plot, /volume and /cast: {spoiler_promise()} `/config spoilers-off` lifts the limit."
+    return (
+        text
+        + f"In /plot, /volume, /cast and /faq: {spoiler_promise()} `/config spoilers-off` lifts the limit."
+    )
 
 
 def spoiler_limit_lifted_text(had_limit: bool) -> str:
     if not had_limit:
         return "There was no spoiler limit here: everything is already shown plainly."
-    return "Spoiler limit lifted: /plot, /volume and /cast now show everything plainly in this server."
+    return "Spoiler limit lifted: /plot, /volume, /cast and /faq now show everything plainly in this server."

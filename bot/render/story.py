@@ -174,7 +174,7 @@ def _add_sources(embed: discord.Embed, pick: SourcePick) -> None:
     embed.add_field(name="Sources", value=sources_text(pick), inline=False)
 
 
-def _footer(embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool) -> None:
+def set_facts_footer(embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool) -> None:
     verified = f"Facts verified {long_date(dataset.verified_on)}"
     if any_hidden:
         embed.set_footer(
@@ -291,7 +291,7 @@ def production_answer(
         shown += [StoryText(e.title, e.reveals) for e in production.episodes if e.title]
     if production.adapts_note:
         shown.append(production.adapts_note)
-    _footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown))
+    set_facts_footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown))
     if (production.episodes or extras) and not details:
         embed.set_footer(text=f"{embed.footer.text} More with details:True.")
     return Answer(fit_embed(embed), pick)
@@ -312,7 +312,7 @@ def episode_answer(
     _add_unconfirmed(embed, episode.unverified)
     pick = pick_sources(dataset, production.episodes_sources or production.sources)
     _add_sources(embed, pick)
-    _footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals))
+    set_facts_footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals))
     return Answer(fit_embed(embed), pick)
 
 
@@ -379,7 +379,7 @@ def work_answer(dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Momen
     _add_unconfirmed(embed, work.unverified)
     pick = work_sources(dataset, work)
     _add_sources(embed, pick)
-    _footer(embed, dataset, limit, any(limit.hides_text(t) for t in (work.summary, *work.notes)))
+    set_facts_footer(embed, dataset, limit, any(limit.hides_text(t) for t in (work.summary, *work.notes)))
     return Answer(fit_embed(embed), pick)
 
 

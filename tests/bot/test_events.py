@@ -20,7 +20,6 @@ from bot.domain.countdown import (
     MAX_SERVER_EVENTS,
     CountdownEvent,
     ServerEvent,
-    autocomplete_events,
     clean_event_name,
     find_event,
     find_server_event,
@@ -33,6 +32,7 @@ from bot.domain.countdown import (
 )
 from bot.domain.dates import PartialDate
 from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.domain.event_search import suggest_events
 from bot.services.scheduled_events import scheduled_event_times
 from bot.storage.database import open_database
 from bot.storage.server_events import ServerEventRepository
@@ -138,11 +138,11 @@ def test_autocomplete_lists_upcoming_then_past_then_undated_and_filters() -> Non
         event("ds:next", "2027-06-01", title="Next release"),
         event("guild:1", "2027-04-01", status=None, title="Watch party"),
     ]
-    keys = [e.key for e in autocomplete_events(events, NOW, UTC_ZONE, "")]
+    keys = [e.key for e in suggest_events(events, NOW, UTC_ZONE, "")]
     assert keys == ["guild:1", "ds:next", "ds:old", "ds:undated"]
-    assert [e.key for e in autocomplete_events(events, NOW, UTC_ZONE, "  RELEASE ")] == ["ds:next", "ds:old"]
+    assert [e.key for e in suggest_events(events, NOW, UTC_ZONE, "  RELEASE ")] == ["ds:next", "ds:old"]
     many = [event(f"ds:e{i}", "2027-06-01") for i in range(40)]
-    assert len(autocomplete_events(many, NOW, UTC_ZONE, "")) == 25
+    assert len(suggest_events(many, NOW, UTC_ZONE, "")) == 25
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,14 +28,18 @@ from bot.domain.spoilers import (
     story_points,
 )
 from bot.domain.story import (
+    LaterSeason,
     adapted_works,
     adapting_productions,
+    later_season,
     lookup_key,
     resolve_episode,
+    resolve_plot,
     resolve_production,
     resolve_work,
     suggest_productions,
     suggest_works,
+    typo_distance,
 )
 from bot.storage.database import open_database
 from bot.storage.guild_settings import GuildSettingsRepository
@@ -112,8 +116,46 @@ def test_unknown_season_lists_what_exists(dataset: Dataset, catalog: Catalog, te
 
 
 def test_misspelt_season_gets_a_suggestion(dataset: Dataset, catalog: Catalog) -> None:
+    # Three typos are more than /cast tolerates: a suggestion, not a guess.
     with pytest.raises(NotFoundError, match="Did you mean Heartstopper Forever"):
-        resolve_production(catalog, "Heartstoper Forevr")
+        resolve_production(catalog, "Hartstoper Forevr")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_id"),
+    [("Heartstoper Forevr", "film"), ("flim", "film"), ("sesaon 2", "season-2"), ("Seson three", "season-3")],
+)
+def test_a_typo_within_the_tolerance_finds_the_season(catalog: Catalog, text: str, expected_id: str) -> None:
+    assert resolve_production(catalog, text).id == expected_id
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("4", 4), ("Season 4", 4), ("s4", 4), ("season five", 5), ("Heartstopper series 9", 9)],
+)
+def test_a_season_after_the_last_is_answered_not_refused(catalog: Catalog, text: str, number: int) -> None:
+    assert resolve_plot(catalog, text) == LaterSeason(number)
+    assert later_season(catalog, text) == LaterSeason(number)
+    with pytest.raises(NotFoundError, match=f"There is no Season {number}: `/plot season:{number}` says why"):
+        resolve_production(catalog, text)  # /cast list has no answer for it beyond that
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "season 0", "season 1000", "Volume 4", "3"])
+def test_only_a_number_after_the_last_season_is_a_later_season(catalog: Catalog, text: str) -> None:
+    assert later_season(catalog, text) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "edits"),
+    [
+        ("solitare", "solitaire", 1),
+        ("volume7", "volume6", None),
+        ("season5", "season3", None),
+        ("flim", "film", 1),
+    ],
+)
+def test_typo_distance_keeps_numbers_apart(typed: str, name: str, edits: int | None) -> None:
+    assert typo_distance(typed, name) == edits
 
 
 def test_echoed_text_cannot_ping_or_format(dataset: Dataset, catalog: Catalog) -> None:
@@ -229,7 +271,36 @@ def test_unknown_book_lists_every_work(dataset: Dataset, catalog: Catalog) -> No
 
 def test_misspelt_book_gets_a_suggestion(dataset: Dataset, catalog: Catalog) -> None:
     with pytest.raises(NotFoundError, match="Did you mean Solitaire"):
-        resolve_work(catalog, "Solitare")
+        resolve_work(catalog, "Solitaire book")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_id"),
+    [
+        ("solitare", "solitaire"),
+        ("Heartstopper: Solitare", "solitaire"),
+        ("Nick and Charly", "nick-and-charlie"),
+        ("yearbok", "yearbook"),
+        ("Volum 6", "volume-6"),
+    ],
+)
+def test_a_typo_within_the_tolerance_finds_the_book(catalog: Catalog, text: str, expected_id: str) -> None:
+    assert resolve_work(catalog, text).id == expected_id
+
+
+def test_a_typo_two_books_are_as_close_to_finds_neither(dataset: Dataset) -> None:
+    first, second = dataset.works[0], dataset.works[1]
+    twins = dataclasses.replace(
+        dataset,
+        works=(
+            dataclasses.replace(first, aliases=(*first.aliases, "Starlight")),
+            dataclasses.replace(second, aliases=(*second.aliases, "Starnight")),
+            *dataset.works[2:],
+        ),
+    )
+    with pytest.raises(NotFoundError):
+        resolve_work(Catalog.build(twins), "Starsight")  # one typo from each: never a guess
+    assert resolve_work(Catalog.build(twins), "Starlihgt").id == first.id
 
 
 def test_suggest_works_lists_every_work_and_filters(dataset: Dataset, catalog: Catalog) -> None:

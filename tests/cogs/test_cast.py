@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 import bot.app.views
 from discord_emulator import DiscordEmulator, Guild, InteractionResult, User
+from tests.clock import FakeClock
 from tests.conftest import StartBot
 from tests.datasets import dataset_with
 
@@ -264,6 +266,19 @@ async def test_a_near_miss_suggests_privately(
     assert emulator.messages_in(guild.general.id) == []
 
 
+async def test_a_short_name_that_is_nobody_gets_did_you_mean_not_a_card(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    # Nellie, Nick's dog, is not in the cast: two edits from "Elle" is not a typo of Elle Argent.
+    await start_bot()
+    result = await lookup(emulator, guild, fan, "Nellie")
+    assert result.ephemeral and not result.embeds
+    assert result.content == (
+        "No cast member matches **Nellie**. Did you mean **Elle Argent** (Yasmin Finney)?"
+    )
+    assert emulator.messages_in(guild.general.id) == []
+
+
 async def test_nothing_close_is_a_plain_private_no(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
@@ -352,7 +367,7 @@ async def test_the_list_for_one_season(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
     dataset = (await start_bot()).dataset
-    result = await emulator.slash(guild, fan, "cast list", season=2)
+    result = await emulator.slash(guild, fan, "cast list", season="2")
     names: list[str] = []
     page = result
     while True:
@@ -365,13 +380,51 @@ async def test_the_list_for_one_season(
     assert "Stephane Nelson" in names and "Jane Spring" not in names
 
 
-async def test_a_season_that_does_not_exist_is_a_private_error(
+async def test_the_list_for_the_film_says_who_is_confirmed(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    dataset = (await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))).dataset
+    result = await emulator.slash(guild, fan, "cast list", season="film")
+    assert not result.ephemeral and not result.components  # one page
+    [embed] = result.embeds
+    assert embed["title"] == f"{dataset.title} cast: Heartstopper Forever"
+    # "Expected" is a claim about the future: dated, since the facts are older than today.
+    assert embed["description"] == (
+        "Confirmed for the film: 2 · expected to return, not confirmed: 2 (as of 3 July 2026)."
+    )
+    assert listed(result) == ["Charlie Spring", "Nick Nelson", "Elle Argent", "Tao Xu"]
+    assert "**Elle Argent** — Yasmin Finney · Seasons 1, 2, 3 · film expected (unverified)" in str(embed)
+    for spelling in ("Heartstopper Forever", "the film", "movie", "flim"):
+        again = await emulator.slash(guild, fan, "cast list", season=spelling)
+        assert again.embeds[0]["title"] == embed["title"], spelling
+
+
+async def test_the_season_option_suggests_the_seasons_and_the_film(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
     await start_bot()
-    result = await emulator.slash(guild, fan, "cast list", season=7)
+    choices = await emulator.autocomplete(guild, fan, "cast list", "season", "")
+    assert [c["value"] for c in choices] == ["season-1", "season-2", "season-3", "film"]
+    picked = await emulator.slash(guild, fan, "cast list", season=choices[3]["value"])
+    assert picked.embeds[0]["title"].endswith("Heartstopper Forever")
+
+
+@pytest.mark.parametrize(
+    ("season", "expected"),
+    [
+        ("7", "There is no Season 7: `/plot season:7` says why. There are: "),
+        ("Season 0", "I don't know a season called **Season 0**. There are: "),
+        ("@everyone", "I don't know a season called **@​everyone**. There are: "),
+    ],
+)
+async def test_a_season_that_does_not_exist_is_a_private_error(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, season: str, expected: str
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "cast list", season=season)
     assert result.ephemeral
-    assert result.content == "There is no season 7 in the dataset. Seasons: 1, 2, 3."
+    assert result.content.startswith(expected)
+    assert "Season 1, Season 2, Season 3, Heartstopper Forever (the film)." in result.content
 
 
 # --- autocomplete -----------------------------------------------------------------------------

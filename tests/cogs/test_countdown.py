@@ -172,10 +172,10 @@ async def test_a_servers_own_event_counts_and_can_be_the_next(
     assert elsewhere.embeds[0]["title"] == "Heartstopper Forever premieres on Netflix"  # not their event
 
 
-async def test_autocomplete_lists_upcoming_first_then_past(
+async def test_autocomplete_lists_releases_first_upcoming_then_past_and_news_last(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User, tmp_path: Path
 ) -> None:
-    await start_bot(
+    bot = await start_bot(
         clock=FakeClock(datetime(2027, 3, 30, tzinfo=UTC)), dataset_path=dataset_with(tmp_path, DAY, RUMOUR)
     )
     await emulator.slash(guild, moderator, "config event-add", name="Watch party", date="2027-04-10")
@@ -183,13 +183,19 @@ async def test_autocomplete_lists_upcoming_first_then_past(
     assert len(choices) == 25
     assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
     values = [c["value"] for c in choices]
-    assert values[:3] == ["ds:s4-trailer", "guild:1", "ds:volume-7"]  # upcoming, soonest first
-    assert choices[0]["name"] == "⏳ Season 4 trailer · 2 April 2027 (rumour)"
-    assert values[3] == "ds:film-premiere"  # then the most recent past one
-    assert not any(c["name"].startswith("⏳") for c in choices[3:])
+    releases = 1 + sum(1 for e in bot.catalog.events if not e.is_news)  # and the server's watch party
+    assert values[:2] == ["guild:1", "ds:volume-7"]  # upcoming releases, soonest first
+    assert values[2] == "ds:film-premiere"  # then the most recent past one
+    assert not any(c["name"].startswith("⏳") for c in choices[2:releases])
+    # News last, upcoming first among it: the rumoured trailer, then the dataset's news, latest first.
+    assert values[releases] == "ds:s4-trailer"
+    assert choices[releases]["name"] == "⏳ Season 4 trailer · 2 April 2027 (rumour)"
+    news = {e.key for e in bot.catalog.events if e.is_news} | {"ds:s4-trailer"}
+    assert set(values[releases:]) <= news
 
     season = await emulator.autocomplete(guild, fan, "countdown", "event", "season 3")
-    assert [c["value"] for c in season] == ["ds:season-3-premiere"]
+    # The premiere first; news that mentions Season 3 after it.
+    assert [c["value"] for c in season] == ["ds:season-3-premiere", "ds:seasons-2-3-renewed"]
     picked = await emulator.slash(guild, fan, "countdown", event=season[0]["value"])
     assert picked.embeds[0]["title"] == "Season 3 premieres on Netflix (8 episodes)"
     assert "days ago" in description(picked)
@@ -204,9 +210,12 @@ async def test_free_text_names_work_and_unknown_ones_get_suggestions(
     )
     assert typed.embeds[0]["title"] == "Season 1 premieres on Netflix (8 episodes)"
 
-    unknown = await emulator.slash(guild, fan, "countdown", event="Season 1 premire on Netflx")
+    misspelt = await emulator.slash(guild, fan, "countdown", event="Season 1 premire on Netflx")
+    assert misspelt.embeds[0]["title"] == "Season 1 premieres on Netflix (8 episodes)"  # typos tolerated
+
+    unknown = await emulator.slash(guild, fan, "countdown", event="Season 1 gala on Netflix")
     assert unknown.ephemeral
-    assert unknown.content.startswith("I know no event called **Season 1 premire on Netflx**.")
+    assert unknown.content.startswith("I know no event called **Season 1 gala on Netflix**.")
     assert "Did you mean: **Season 1 premieres on Netflix (8 episodes)**" in unknown.content
 
 
@@ -234,3 +243,89 @@ async def test_hostile_event_values_get_a_private_error_and_ping_no_one(
     assert 0 < len(result.content) <= 2000 and "ref `" not in result.content  # a clear error, not a crash
     choices = await emulator.autocomplete(guild, fan, "countdown", "event", hostile)
     assert all(1 <= len(c["name"]) <= 100 for c in choices)
+
+
+# --- what fans type: "film", a book, typos, and a menu when several events fit ---------------------
+
+STRING_SELECT = 3
+
+
+def custom_ids(result: Any) -> list[str]:
+    return [c.get("custom_id", "") for row in result.components for c in row["components"]]
+
+
+def select_menu(result: Any) -> dict[str, Any]:
+    [menu] = [c for row in result.components for c in row["components"] if c["type"] == STRING_SELECT]
+    return menu
+
+
+@pytest.mark.parametrize("event", ["film", "the film", "Heartstopper Forever", "heartstoper forevr", "movie"])
+async def test_the_film_counts_down_to_its_premiere_not_to_news_about_it(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, event: str
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "countdown", event=event)
+    assert not result.ephemeral
+    assert custom_ids(result) == ["fx:report:event:film-premiere"]  # an answer, not a pick menu
+    assert result.embeds[0]["title"] == "Heartstopper Forever premieres on Netflix"
+    assert "(as of 3 July 2026)" in description(result)
+
+
+async def test_typing_film_suggests_the_premiere_first_and_news_last(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))
+    choices = await emulator.autocomplete(guild, fan, "countdown", "event", "film")
+    assert [c["value"] for c in choices] == [
+        "ds:film-premiere",
+        "ds:film-trailer",  # a rumour, undated: after the premiere
+        "ds:film-wrap",  # news, latest first
+        "ds:film-announced",
+    ]
+    assert choices[0]["name"] == "⏳ Heartstopper Forever premieres on Netflix · 2026 (announced)"
+    typo = await emulator.autocomplete(guild, fan, "countdown", "event", "premeire")
+    assert typo[0]["value"] == "ds:film-premiere"
+
+
+async def test_an_ambiguous_event_offers_a_menu_only_the_asker_can_use(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    clock = FakeClock(datetime(2026, 6, 30, 12, 0, tzinfo=UTC))
+    await start_bot(clock=clock)
+    result = await emulator.slash(guild, fan, "countdown", event="Volume 6")
+    assert not result.ephemeral
+    [embed] = result.embeds
+    assert embed["title"] == "Which one?"
+    assert embed["description"].startswith("Several events match **Volume 6**. Pick one below.")
+    menu = select_menu(result)
+    assert [o["value"] for o in menu["options"]] == ["ds:volume-6-uk", "ds:volume-6-us"]  # soonest first
+    assert menu["options"][0]["label"] == (
+        "⏳ Volume 6 (the final volume) published in the UK and Ireland · 2 July 2026"
+    )
+    assert menu["options"][0]["description"] == "✅ Confirmed"
+
+    other = emulator.add_user("isaac")
+    refused = await emulator.select(result, menu["custom_id"], ["ds:volume-6-us"], user=other)
+    assert refused.ephemeral
+    assert refused.content == "Only the person who asked can pick from this menu. Run /countdown yourself."
+
+    clock.advance(days=1)  # counted from the moment it is picked
+    picked = await emulator.select(result, menu["custom_id"], ["ds:volume-6-us"], user=fan)
+    assert picked.type == 7 and custom_ids(picked) == ["fx:report:event:volume-6-us"]  # the menu is gone
+    assert picked.embeds[0]["title"] == "Volume 6 published in the US and Canada"
+    assert "6 days to go" in description(picked)
+
+
+async def test_the_menu_after_a_restart_says_to_run_countdown_again(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "countdown", event="premiere")
+    menu = select_menu(result)
+    assert menu["options"][0]["value"] == "ds:film-premiere"  # the upcoming release first
+    await start_bot(
+        clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    )  # the view lived in the old one
+    picked = await emulator.select(result, menu["custom_id"], ["ds:film-premiere"], user=fan)
+    assert picked.ephemeral
+    assert picked.content == "This menu has expired: run /countdown again."

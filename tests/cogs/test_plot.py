@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from discord_emulator import DiscordEmulator, Guild, User
+from tests.clock import FakeClock
 from tests.conftest import StartBot
 
 
@@ -149,11 +151,50 @@ async def test_unknown_episode_is_a_private_error_with_the_range(
     assert emulator.messages_in(guild.general.id) == []
 
 
+@pytest.mark.parametrize("season", ["4", "Season 4", "season four", "s4", "Heartstopper season 4"])
+async def test_season_4_is_answered_from_the_series_facts(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, season: str
+) -> None:
+    bot = await start_bot(clock=FakeClock(datetime(2026, 12, 1, 12, 0, tzinfo=UTC)))
+    result = await emulator.slash(guild, fan, "plot", season=season)
+    assert not result.ephemeral  # an answer, worth sharing, not "I don't know a season called 4"
+    [embed] = result.embeds
+    assert embed["title"] == "Season 4"
+    fact = next(f for f in bot.dataset.series_facts if f.topic == "no season 4")
+    # A claim about what will not happen, told as of the day the facts were checked.
+    assert embed["description"] == f"As of 3 July 2026, when these facts were last checked:\n{fact.text}"
+    values = fields(embed)
+    assert values["Seasons"].splitlines() == [
+        "Season 1 · 2022 · 8 episodes",
+        "Season 2 · 2023 · 8 episodes",
+        "Season 3 · 2024 · 8 episodes",
+    ]
+    assert values["The story continues in"].startswith(
+        "**Heartstopper Forever** (film): expected 2026, no exact date announced (as of 3 July 2026)"
+    )
+    linked = [url for url in fact.sources if url in values["Sources"]]
+    assert linked and all(bot.dataset.source_kind(url) != "weak" for url in linked)
+    assert len(str(embed)) < 2000
+
+
+async def test_a_later_season_says_how_many_there_are_and_is_not_dated_before_the_facts_age(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(datetime(2026, 7, 3, 12, 0, tzinfo=UTC)))  # the day they were checked
+    result = await emulator.slash(guild, fan, "plot", season="season 5", episode=2)
+    [embed] = result.embeds
+    assert embed["title"] == "Season 5"
+    lines = embed["description"].splitlines()
+    assert lines[0] == "Heartstopper has 3 seasons; the dataset knows of no Season 5."
+    assert lines[1].startswith("There will be no Season 4")
+    assert "as of" not in str(embed).casefold()
+
+
 @pytest.mark.parametrize(
     "season",
     [
-        "4",
-        "season 4",
+        "0",
+        "season 1000",
         "",
         "x" * 6000,
         "@everyone",

@@ -150,3 +150,31 @@ async def test_spoiler_limit_hides_later_books_in_that_server_only(
 
     elsewhere = await emulator.slash(other, fan, "volume", book="4")
     assert "||" not in str(elsewhere.embeds[0])
+
+
+@pytest.mark.parametrize(
+    ("book", "title"),
+    [
+        ("solitare", "Solitaire"),
+        ("Heartstopper: Solitare", "Solitaire"),
+        ("nick and charly", "Nick and Charlie"),
+        ("This Wniter", "This Winter"),
+        ("Volume 6 ", "Heartstopper: Volume 6"),
+    ],
+)
+async def test_a_misspelt_book_is_found_as_cast_names_are(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, book: str, title: str
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "volume", book=book)
+    assert not result.ephemeral, result.content
+    assert result.embeds[0]["title"] == title
+
+
+async def test_a_number_is_never_taken_for_a_typo(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot()
+    result = await emulator.slash(guild, fan, "volume", book="Volume 7")
+    assert result.ephemeral
+    assert result.content.startswith("I don't know a book called **Volume 7**.")

@@ -79,6 +79,8 @@ async def test_every_fact_answer_carries_the_button(
         answers[f"event:{event.key.removeprefix('ds:')}"] = await emulator.slash(
             guild, fan, "countdown", event=event.key
         )
+    for topic in catalog.faq:
+        answers[f"faq:{topic.key}"] = await emulator.slash(guild, fan, "faq", question=topic.key)
     assert {entry: report_button(result) for entry, result in answers.items()} == {
         entry: f"fx:report:{entry}" for entry in answers
     }

@@ -75,17 +75,11 @@ async def test_autocomplete_the_bot_cannot_serve_gets_no_choices_not_a_message(
     elif case == "no focused option":
         data = cast_lookup([{"name": "name", "type": 3, "value": "ki"}], emulator)
     else:
-        data = {
-            "id": command_id(emulator, "cast"),
-            "name": "cast",
+        data = {  # /plot's episode has no autocomplete
+            "id": command_id(emulator, "plot"),
+            "name": "plot",
             "type": 1,
-            "options": [
-                {
-                    "name": "list",
-                    "type": 1,
-                    "options": [{"name": "season", "type": 4, "value": "1", "focused": True}],
-                }
-            ],
+            "options": [{"name": "episode", "type": 4, "value": "1", "focused": True}],
         }
     result = await emulator.dispatch_interaction(guild, fan, AUTOCOMPLETE, data)
     assert result.type == 8

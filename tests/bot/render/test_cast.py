@@ -323,7 +323,7 @@ def listed_names(pages: list[discord.Embed]) -> list[str]:
 
 def test_the_cast_list_groups_by_page(dataset: Dataset) -> None:
     members = cast_members(dataset)
-    pages = cast_list_pages(dataset, members, season=None)
+    pages = cast_list_pages(dataset, members, production=None)
     # main 8, recurring 11, guests 15: no two groups fit one 15-line page together
     assert [[f.name for f in page.fields] for page in pages] == [["Main cast"], ["Recurring"], ["Guests"]]
     assert listed_names(pages) == [c.name for c in members]
@@ -334,15 +334,16 @@ def test_the_cast_list_groups_by_page(dataset: Dataset) -> None:
 
 
 def test_a_season_list_shows_only_that_season(dataset: Dataset) -> None:
-    members = cast_members(dataset, 1)
-    pages = cast_list_pages(dataset, members, season=1)
+    season_1 = dataset.seasons[0]
+    members = cast_members(dataset, season_1)
+    pages = cast_list_pages(dataset, members, production=season_1)
     assert pages[0].title == f"{dataset.title} cast: Season 1"
     assert listed_names(pages) == [c.name for c in members]
     assert "Stephane Nelson" not in listed_names(pages)
 
 
 def test_list_lines_carry_actor_seasons_and_film(dataset: Dataset) -> None:
-    pages = cast_list_pages(dataset, cast_members(dataset), season=None)
+    pages = cast_list_pages(dataset, cast_members(dataset), production=None)
     main = str(pages[0].fields[0].value).splitlines()
     assert "**Nick Nelson** — Kit Connor · Seasons 1, 2, 3 · film" in main
     assert "**Elle Argent** — Yasmin Finney · Seasons 1, 2, 3 · film expected (unverified)" in main
@@ -353,7 +354,7 @@ def test_list_lines_carry_actor_seasons_and_film(dataset: Dataset) -> None:
 def test_a_big_group_continues_on_the_next_page(dataset: Dataset) -> None:
     base = entry(dataset, "naomi")
     crowd = [dataclasses.replace(base, id=f"g{i}", name=f"Guest {i}") for i in range(40)]
-    pages = cast_list_pages(dataset, crowd, season=None)
+    pages = cast_list_pages(dataset, crowd, production=None)
     assert len(pages) == 3
     assert [f.name for f in pages[1].fields] == ["Guests (continued)"]
     assert listed_names(pages) == [c.name for c in crowd]
@@ -361,7 +362,7 @@ def test_a_big_group_continues_on_the_next_page(dataset: Dataset) -> None:
 
 
 def test_an_empty_season_says_so(dataset: Dataset) -> None:
-    [page] = cast_list_pages(dataset, [], season=2)
+    [page] = cast_list_pages(dataset, [], production=dataset.seasons[1])
     assert page.description == "Nobody listed."
 
 
@@ -371,7 +372,7 @@ def test_any_list_stays_within_discord_limits_and_drops_nobody(names: list[str])
     dataset = load_dataset(DEFAULT_DATASET_PATH)
     base = dataset.characters[0]
     members = [dataclasses.replace(base, id=f"c{i}", name=n, actor=f"Actor{i}#") for i, n in enumerate(names)]
-    pages = cast_list_pages(dataset, members, season=None)
+    pages = cast_list_pages(dataset, members, production=None)
     text = ""
     for page in pages:
         assert_within_limits(page)
@@ -389,7 +390,7 @@ def test_a_page_of_worst_case_names_drops_nobody(dataset: Dataset) -> None:
         )
         for i in range(PAGE_SIZE)
     ]
-    [page] = cast_list_pages(dataset, members, season=None)
+    [page] = cast_list_pages(dataset, members, production=None)
     assert_within_limits(page)
     assert sum(len(str(field.value).splitlines()) for field in page.fields) == PAGE_SIZE
 

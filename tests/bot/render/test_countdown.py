@@ -20,7 +20,9 @@ from bot.render.countdown import (
     countdown_embed,
     duration_text,
     event_added_text,
+    event_candidates_embed,
     event_choice_name,
+    event_options,
     nothing_upcoming_embed,
     server_events_field,
     when_lines,
@@ -221,3 +223,22 @@ def test_replies_for_config() -> None:
     settings = GuildSettings(guild_id=1, announce_channel_id=5, announce_role_id=6, reminder="1w")
     saved = announcements_saved_text(settings, ["careful"])
     assert "<#5>" in saved and "<@&6>" in saved and "1 week before" in saved and saved.endswith("⚠️ careful")
+
+
+def test_the_pick_menu_for_several_events_escapes_server_names_and_fits() -> None:
+    mine = event("2027-04-01", status=None, title=HOSTILE)
+    theirs = event("2027", status="announced", title="Heartstopper Forever premieres")
+    embed = event_candidates_embed("@everyone film", [mine, theirs], more=True)
+    text = embed.description or ""
+    assert text.startswith("Several events match **@\u200beveryone film**. Pick one below.")
+    assert "@everyone" not in text and "<@&1>" not in text and "**bold**" not in text
+    assert "• **Heartstopper Forever premieres** · 2027 (announced)" in text
+    assert text.endswith("…and more: type more of the name to narrow it down.")
+    many = [event("2027-04-01", status=None, title=f"Party {i} " + "x" * 200) for i in range(30)]
+    options = event_options(many, NOW, UTC_ZONE)
+    assert len(options) == 25
+    assert all(1 <= len(o.label) <= 100 and 1 <= len(o.description or "") <= 100 for o in options)
+    assert (
+        options[0].value == "guild:1"
+        and options[0].description == "🏠 This server's own event (added by its moderators)"
+    )
