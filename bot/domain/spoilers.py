@@ -53,6 +53,21 @@ class SpoilerLimit:
 NO_LIMIT = SpoilerLimit()
 
 
+def stricter(a: SpoilerLimit, b: SpoilerLimit) -> SpoilerLimit:
+    """The limit that hides whatever either one hides: on each axis the earlier of the two (no limit on an
+    axis is later than any). A fan's own limit and the server's combine this way, so more spoiler tags
+    never show anyone something their own limit hides."""
+    return SpoilerLimit(season=_earlier(a.season, b.season), volume=_earlier(a.volume, b.volume))
+
+
+def _earlier(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
 def max_spoiler_season(dataset: Dataset) -> int:
     """The highest season level a limit can name (the film counts as the season after the last)."""
     return max((p.spoiler_season for p in dataset.productions), default=0)
@@ -67,7 +82,7 @@ def production_at_level(dataset: Dataset, level: int) -> Production | None:
 
 
 def check_spoiler_limit(dataset: Dataset, season: object, volume: object) -> SpoilerLimit:
-    """Validate a moderator's /config spoilers values against the dataset; the error names the range."""
+    """Validate /config spoilers (or /me spoilers) values against the dataset; the error names the range."""
     top_season = max_spoiler_season(dataset)
     top_volume = max_spoiler_volume(dataset)
     last = production_at_level(dataset, top_season)
