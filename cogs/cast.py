@@ -11,13 +11,15 @@ from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
 from bot.app.components import send_with_view
+from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Character
 from bot.domain.sources import pick_sources
-from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.spoilers import SpoilerLimit
 from bot.render.cast import (
     autocomplete_choices,
     candidate_options,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@everywhere
 class Cast(commands.GroupCog, group_name="cast", group_description="The cast: who plays whom, and when"):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
@@ -51,11 +54,6 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
     def index(self) -> CastIndex:
         return self.bot.catalog.cast
 
-    async def _spoiler_limit(self, interaction: discord.Interaction[FandexBot]) -> SpoilerLimit:
-        if interaction.guild_id is None:  # direct messages have no server settings
-            return NO_LIMIT
-        return (await self.bot.guild_settings.get(interaction.guild_id)).spoiler_limit
-
     def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
         catalog = self.bot.catalog
         return self.embeds.get(
@@ -70,16 +68,21 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         )
 
     @app_commands.command(name="lookup", description="Find a character or actor: who plays whom, and when")
-    @app_commands.describe(name="A character or actor: full name, first name, surname or nickname")
-    async def lookup(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
+    @app_commands.describe(
+        name="A character or actor: full name, first name, surname or nickname", private=PRIVATE_OPTION
+    )
+    async def lookup(
+        self, interaction: discord.Interaction[FandexBot], name: str, private: bool = False
+    ) -> None:
+        private = private is True
         result = self.index.lookup(name)
         if isinstance(result, Found):
-            limit = await self._spoiler_limit(interaction)
+            limit = await spoiler_limit_for(interaction)
             character = result.character
             view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
-            await send_embed(interaction, self._entry_embed(character, limit), view)
+            await send_embed(interaction, self._entry_embed(character, limit), view, private=private)
         elif isinstance(result, Ambiguous):
-            limit = await self._spoiler_limit(interaction)
+            limit = await spoiler_limit_for(interaction)
 
             def render(character_id: str) -> discord.Embed | None:
                 character = self.index.get(character_id)
@@ -87,7 +90,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
 
             view = CandidateView(interaction, candidate_options(result.candidates), render)
             embed = candidates_embed(name, result.candidates, more=result.more)
-            await send_with_view(interaction, view, embed=embed)
+            await send_with_view(interaction, view, embed=embed, ephemeral=private)
         elif not query_tokens(name):
             raise InvalidOptionError(empty_query_message(self.bot.dataset))
         else:
@@ -107,19 +110,22 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         return choices
 
     @app_commands.command(name="list", description="The cast, grouped; optionally only one season")
-    @app_commands.describe(season="Only who appears in this season")
+    @app_commands.describe(season="Only who appears in this season", private=PRIVATE_OPTION)
     async def cast_list(
         self,
         interaction: discord.Interaction[FandexBot],
         season: app_commands.Range[int, 1, 99] | None = None,
+        private: bool = False,
     ) -> None:
         # A hostile client can send any integer; cast_members names the real seasons if it is not one.
         members = cast_members(self.bot.dataset, season)
         pages = cast_list_pages(self.bot.dataset, members, season=season)
         if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
+            await interaction.response.send_message(embed=pages[0], ephemeral=private is True)
             return
-        await send_with_view(interaction, PagesView(interaction, pages), embed=pages[0])
+        await send_with_view(
+            interaction, PagesView(interaction, pages), embed=pages[0], ephemeral=private is True
+        )
 
 
 async def setup(bot: FandexBot) -> None:

@@ -17,6 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.limits import time_zone_for
+from bot.app.reach import PRIVATE_OPTION, everywhere, installed_server_id
 from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import (
     CountdownEvent,
@@ -28,6 +30,7 @@ from bot.domain.countdown import (
     next_upcoming,
     zone_of,
 )
+from bot.domain.settings import ZoneOwner
 from bot.render.countdown import countdown_embed, event_choice_name, nothing_upcoming_embed
 from bot.services.announcer import Announcer, RunReport
 
@@ -69,22 +72,29 @@ class Countdown(commands.Cog):
                 log.exception("Announcement run failed; trying again in %.0f s", self.announcer.poll_interval)
             await asyncio.sleep(self.announcer.poll_interval)
 
-    async def _events_here(self, guild_id: int | None) -> tuple[ZoneInfo, list[CountdownEvent]]:
-        """The zone days are counted in (UTC outside a server) and every event visible here."""
-        if guild_id is None:
-            return ZoneInfo("UTC"), merged_events(self.bot.catalog.events, [])
-        settings = await self.bot.guild_settings.get(guild_id)
-        server_events = await self.events.for_guild(guild_id)
-        return zone_of(settings.timezone), merged_events(self.bot.catalog.events, server_events)
+    async def _events_here(
+        self, interaction: discord.Interaction[FandexBot], *, private: bool
+    ) -> tuple[ZoneInfo, ZoneOwner, list[CountdownEvent]]:
+        """The zone days are counted in for this reply, whose zone it is, and every event visible here
+        (a server's own events only where that server installed Fandex)."""
+        zone, owner = await time_zone_for(interaction, private=private)
+        guild_id = installed_server_id(interaction)
+        server_events = [] if guild_id is None else await self.events.for_guild(guild_id)
+        return zone_of(zone), owner, merged_events(self.bot.catalog.events, server_events)
 
+    @everywhere
     @app_commands.command(
         name="countdown", description="How long until the next release, or an event you pick"
     )
-    @app_commands.describe(event="The event to count down to (default: the next upcoming release)")
-    async def countdown(self, interaction: discord.Interaction[FandexBot], event: str | None = None) -> None:
+    @app_commands.describe(
+        event="The event to count down to (default: the next upcoming release)", private=PRIVATE_OPTION
+    )
+    async def countdown(
+        self, interaction: discord.Interaction[FandexBot], event: str | None = None, private: bool = False
+    ) -> None:
+        private = private is True
         now = self.bot.clock.now()
-        zone, events = await self._events_here(interaction.guild_id)
-        in_server = interaction.guild_id is not None
+        zone, owner, events = await self._events_here(interaction, private=private)
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
@@ -92,14 +102,14 @@ class Countdown(commands.Cog):
                     most_recent(events, now, zone),
                     now,
                     zone,
-                    server_zone=in_server,
+                    zone_owner=owner,
                     overdue=lapsed(events, now, zone),
                 )
             else:
-                embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
+                embed = countdown_embed(upcoming, now, zone, zone_owner=owner)
         else:
-            embed = countdown_embed(find_event(events, event), now, zone, server_zone=in_server)
-        await interaction.response.send_message(embed=embed)
+            embed = countdown_embed(find_event(events, event), now, zone, zone_owner=owner)
+        await interaction.response.send_message(embed=embed, ephemeral=private)
 
     @countdown.autocomplete("event")
     @safe_autocomplete
@@ -107,7 +117,8 @@ class Countdown(commands.Cog):
         self, interaction: discord.Interaction[FandexBot], current: str
     ) -> list[app_commands.Choice[str]]:
         now = self.bot.clock.now()
-        zone, events = await self._events_here(interaction.guild_id)
+        private = getattr(interaction.namespace, "private", None) is True
+        zone, _, events = await self._events_here(interaction, private=private)
         return [
             app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
             for event in autocomplete_events(events, now, zone, current)

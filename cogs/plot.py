@@ -1,4 +1,4 @@
-"""/plot: a season, one of its episodes, or the film, behind the server's spoiler limit."""
+"""/plot: a season, one of its episodes, or the film, behind the reader's spoiler limit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.domain.story import resolve_episode, resolve_production, suggest_productions
 from bot.render.common import choice_text
@@ -26,11 +27,13 @@ class Plot(commands.Cog):
         # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
         self.answers = EmbedMemo[Answer]()
 
+    @everywhere
     @app_commands.command(name="plot", description="What happens in a season or the film (spoiler-aware)")
     @app_commands.describe(
         season='A season (2, Season 2, s2), or the film by its title or as "film"',
         episode="Just this episode of the season",
         details="Also list the episodes and the behind-the-scenes facts",
+        private=PRIVATE_OPTION,
     )
     async def plot(
         self,
@@ -38,11 +41,12 @@ class Plot(commands.Cog):
         season: str,
         episode: app_commands.Range[int, 1, 50] | None = None,
         details: bool = False,
+        private: bool = False,
     ) -> None:
         catalog = self.bot.catalog
         dataset = catalog.dataset
         production = resolve_production(catalog, season)
-        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        limit = await spoiler_limit_for(interaction)
         moment = Moment(self.bot.clock.now().date(), dataset.verified_on)
         if episode is None:
             answer = self.answers.get(
@@ -56,7 +60,7 @@ class Plot(commands.Cog):
                 (catalog, production.id, chosen.number, limit, moment, False),
                 lambda: episode_answer(dataset, production, chosen, limit, moment),
             )
-        await send_answer(interaction, answer, "production", production.id)
+        await send_answer(interaction, answer, "production", production.id, private=private is True)
 
     @plot.autocomplete("season")
     @safe_autocomplete

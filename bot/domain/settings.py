@@ -9,6 +9,8 @@ from typing import Literal
 from bot.domain.spoilers import SpoilerLimit
 
 Reminder = Literal["none", "1d", "1w"]
+# Whose time zone a reply counts day-only dates in: the server's, the fan's own, or neither (UTC).
+ZoneOwner = Literal["server", "fan"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,4 +50,4 @@ class UserSettings:
 
     @property
     def spoiler_limit(self) -> SpoilerLimit:
-        return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume)
+        return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume, owner="fan")

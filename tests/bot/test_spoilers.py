@@ -1,5 +1,5 @@
-from bot.domain.settings import GuildSettings
 from bot.domain.model import StoryPoint
+from bot.domain.settings import GuildSettings
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit, stricter
 
 
@@ -34,7 +34,7 @@ def test_stricter_treats_no_limit_as_later_than_any() -> None:
 
 
 def test_stricter_hides_whatever_either_hides() -> None:
-    limits = [NO_LIMIT, SpoilerLimit(season=0), SpoilerLimit(1, 2), SpoilerLimit(3, 1), SpoilerLimit(volume=5)]
+    limits = [NO_LIMIT, SpoilerLimit(season=0), SpoilerLimit(1, 2), SpoilerLimit(3, 1), SpoilerLimit(None, 5)]
     points = [StoryPoint(season=s, volume=v) for s in (None, 1, 2, 4) for v in (None, 1, 3, 6)]
     for a in limits:
         for b in limits:
@@ -46,3 +46,11 @@ def test_stricter_hides_whatever_either_hides() -> None:
                     # Told in both: hidden only while both axes lie beyond the limit, so the stricter limit
                     # hides it at least whenever either does.
                     assert both.hides(point) or not (a.hides(point) or b.hides(point)), (a, b, point)
+
+
+def test_stricter_says_whose_limit_it_is() -> None:
+    server = SpoilerLimit(season=2, volume=3)
+    assert stricter(server, SpoilerLimit(owner="fan")).owner == "server"
+    assert stricter(NO_LIMIT, SpoilerLimit(1, 1, owner="fan")).owner == "fan"
+    assert stricter(server, SpoilerLimit(1, 5, owner="fan")) == SpoilerLimit(1, 3, owner="both")
+    assert stricter(server, SpoilerLimit(3, 4, owner="fan")).owner == "server"  # the fan is further on
