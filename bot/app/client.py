@@ -26,6 +26,7 @@ from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
+from bot.services.personal_data import FanStore
 from bot.storage.database import open_database, transaction
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.server_events import ServerEventRepository
@@ -119,6 +120,10 @@ class FandexBot(commands.Bot):
         self.user_settings = UserSettingsRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
+
+    def fan_stores(self) -> tuple[FanStore, ...]:
+        """Every repository holding something about a fan: `/me forget` deletes from all of them at once."""
+        return (self.user_settings,)
 
     @property
     def dataset(self) -> Dataset:

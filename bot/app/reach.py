@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, TypeVar
 import discord
 from discord import app_commands
 
+from bot.domain.errors import FandexError
+
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
 
@@ -23,6 +25,17 @@ def everywhere(command: T) -> T:
     """Offer a command (or a group) wherever a fan may be: integration types [0, 1], contexts [0, 1, 2]."""
     command = app_commands.allowed_installs(guilds=True, users=True)(command)
     return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+
+
+class NotInstalledHere(app_commands.CheckFailure, FandexError):
+    """A server command where only a fan's own install of Fandex reaches: the server never added it."""
+
+    def __init__(self) -> None:
+        FandexError.__init__(
+            self,
+            "Fandex isn't installed in this server, so it has no settings here: a moderator can add it to "
+            "the server first. Your own settings are under `/me`.",
+        )
 
 
 def installed_server_id(interaction: discord.Interaction[FandexBot]) -> int | None:
