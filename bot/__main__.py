@@ -47,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         help="judge lapsed claims as of this time (default: now), e.g. 2027-02-01T00:00Z",
     )
     add_ask_parser(sub.add_parser)
-    invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
+    invite = sub.add_parser(
+        "invite",
+        help="print the invite URLs (server and user install): the scopes and permissions the bot needs",
+    )
     invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
 

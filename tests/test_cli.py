@@ -153,6 +153,26 @@ def test_a_member_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     assert "Spoiler limit: None" in ask(database, "/config show")
 
 
+def test_a_fans_own_settings_persist_between_runs_until_forgotten(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert "caught up to Season 1 and Volume 1" in ask(database, "/me spoilers season:1 volume:1")
+    plot = ask(database, "/plot season:3")
+    assert "┃ ⟦spoiler: " in plot and "Your own spoiler limit is active" in plot
+    assert "Europe/Dublin" in ask(database, "/me timezone tz:Europe/Dublin")
+    shown = ask(database, "/me show")
+    assert "Reply (private: only you can see it):" in shown
+    assert (
+        "┃ Spoiler limit: Caught up to Season 1 and Volume 1." in shown
+        and "┃ Time zone: Europe/Dublin" in shown
+    )
+    assert "Your spoiler limit is lifted" in ask(database, "/me spoilers-off")
+    forgotten = ask(database, "/me forget", "--click", "Delete everything")
+    assert (
+        "[ Delete everything ]" in forgotten and "everything Fandex stored about you is deleted" in forgotten
+    )
+    assert "┃ Nothing." in ask(database, "/me show")
+
+
 def test_every_registered_command_is_run_here(tmp_path: Path) -> None:
     async def registered() -> list[str]:
         settings = Settings(
@@ -228,12 +248,17 @@ def test_invite_prints_the_url_with_the_computed_permissions() -> None:
     result = cli("invite", "--client-id", CLIENT_ID)
     assert result.returncode == 0, result.stderr
     permissions = required_permissions()
-    first = result.stdout.splitlines()[0]
+    first, _, user_install = result.stdout.splitlines()[:3]
     assert first == (
         f"https://discord.com/oauth2/authorize?client_id={CLIENT_ID}"
-        f"&scope=bot+applications.commands&permissions={permissions.value}"
+        f"&scope=bot+applications.commands&permissions={permissions.value}&integration_type=0"
     )
-    granted = discord.Permissions(int(first.rsplit("=", 1)[1]))
+    # A fan's own install: the commands only (no bot user, no permissions), usable anywhere.
+    assert user_install == (
+        f"https://discord.com/oauth2/authorize?client_id={CLIENT_ID}&integration_type=1"
+        "&scope=applications.commands"
+    )
+    granted = discord.Permissions(int(first.split("permissions=", 1)[1].split("&", 1)[0]))
     # What the features do on their own: post announcements (with an embed; history to find a post after a
     # crash) and create scheduled events.
     assert granted.view_channel and granted.send_messages and granted.embed_links and granted.create_events

@@ -80,6 +80,9 @@ def test_a_day_shows_the_date_days_to_go_and_the_zone() -> None:
     assert when_lines(event("2027-03-11"), NOW, ZoneInfo("UTC"), zone_owner=None)[1] == (
         "⏳ 1 day to go (days counted in UTC)"
     )
+    assert when_lines(event("2027-03-11"), NOW, ZoneInfo("Asia/Tokyo"), zone_owner="fan")[1] == (
+        "⏳ 1 day to go (days counted in Asia/Tokyo, your time zone)"
+    )
 
 
 def test_a_month_or_a_year_never_gets_a_made_up_day() -> None:
