@@ -60,7 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--limit", type=_positive, default=20, metavar="N", help="how many to list (default: 20)"
     )
-    invite = sub.add_parser("invite", help="print the invite URL: the scopes and permissions the bot needs")
+    invite = sub.add_parser(
+        "invite",
+        help="print the invite URLs (server and user install): the scopes and permissions the bot needs",
+    )
     invite.add_argument("--client-id", required=True, help="your application's ID (Developer Portal)")
     return parser
 

@@ -11,6 +11,8 @@ from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
 from bot.app.components import send_with_view
+from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
@@ -18,7 +20,7 @@ from bot.domain.claims import as_of
 from bot.domain.errors import InvalidOptionError, NotFoundError
 from bot.domain.model import Character
 from bot.domain.sources import pick_sources
-from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
+from bot.domain.spoilers import SpoilerLimit
 from bot.domain.story import resolve_production, suggest_productions
 from bot.render.cast import (
     autocomplete_choices,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@everywhere
 class Cast(commands.GroupCog, group_name="cast", group_description="The cast: who plays whom, and when"):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
@@ -53,11 +56,6 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
     @property
     def index(self) -> CastIndex:
         return self.bot.catalog.cast
-
-    async def _spoiler_limit(self, interaction: discord.Interaction[FandexBot]) -> SpoilerLimit:
-        if interaction.guild_id is None:  # direct messages have no server settings
-            return NO_LIMIT
-        return (await self.bot.guild_settings.get(interaction.guild_id)).spoiler_limit
 
     def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
         catalog = self.bot.catalog
@@ -84,14 +82,19 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         description="Find a character or actor: who plays whom, and when",
         extras={"example": "/cast lookup name:Kit Connor"},
     )
-    @app_commands.describe(name="A character or actor: full name, first name, surname or nickname")
-    async def lookup(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
+    @app_commands.describe(
+        name="A character or actor: full name, first name, surname or nickname", private=PRIVATE_OPTION
+    )
+    async def lookup(
+        self, interaction: discord.Interaction[FandexBot], name: str, private: bool = False
+    ) -> None:
+        private = private is True
         result = self.index.lookup(name)
         if isinstance(result, Found):
-            limit = await self._spoiler_limit(interaction)
-            await send_embed(interaction, *self._entry_answer(result.character, limit))
+            limit = await spoiler_limit_for(interaction)
+            await send_embed(interaction, *self._entry_answer(result.character, limit), private=private)
         elif isinstance(result, Ambiguous):
-            limit = await self._spoiler_limit(interaction)
+            limit = await spoiler_limit_for(interaction)
 
             def render(character_id: str) -> tuple[discord.Embed, discord.ui.View | None] | None:
                 character = self.index.get(character_id)
@@ -99,7 +102,7 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
 
             view = CandidateView(interaction, candidate_options(result.candidates), render)
             embed = candidates_embed(name, result.candidates, more=result.more)
-            await send_with_view(interaction, view, embed=embed)
+            await send_with_view(interaction, view, embed=embed, ephemeral=private)
         elif not query_tokens(name):
             raise InvalidOptionError(empty_query_message(self.bot.dataset))
         else:
@@ -123,17 +126,27 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         description="The cast, grouped; optionally only one season or the film",
         extras={"example": "/cast list season:film"},
     )
-    @app_commands.describe(season='Only who appears in this season (2, Season 2, s2) or the film ("film")')
-    async def cast_list(self, interaction: discord.Interaction[FandexBot], season: str | None = None) -> None:
+    @app_commands.describe(
+        season='Only who appears in this season (2, Season 2, s2) or the film ("film")',
+        private=PRIVATE_OPTION,
+    )
+    async def cast_list(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        season: str | None = None,
+        private: bool = False,
+    ) -> None:
         catalog = self.bot.catalog
         production = None if season is None else resolve_production(catalog, season)
         members = cast_members(catalog.dataset, production)
         dated = as_of(self.bot.clock.now(), catalog.dataset.verified_on)
         pages = cast_list_pages(catalog.dataset, members, production=production, as_of=dated)
         if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0])
+            await interaction.response.send_message(embed=pages[0], ephemeral=private is True)
             return
-        await send_with_view(interaction, PagesView(interaction, pages), embed=pages[0])
+        await send_with_view(
+            interaction, PagesView(interaction, pages), embed=pages[0], ephemeral=private is True
+        )
 
     @cast_list.autocomplete("season")
     @safe_autocomplete

@@ -1,5 +1,6 @@
 """/config: moderators' per-server settings. Discord hides the group from members without Manage
-Server (default_permissions); `interaction_check` enforces it here too, whatever the client claims."""
+Server (default_permissions); `interaction_check` enforces it here too, whatever the client claims. It is
+installed to servers only and used in them only; a fan's own settings are /me (cogs/me.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.reach import NotInstalledHere, installed_server_id
 from bot.app.replies import send_private
 from bot.app.transformers import AnnouncementChannel
 from bot.app.tree import safe_autocomplete
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_guild=True)
 class Config(
     commands.GroupCog, group_name="config", group_description="Fandex settings for this server (moderators)"
@@ -52,6 +55,8 @@ class Config(
     async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
+        if installed_server_id(interaction) is None:  # only a fan's own install reaches this server
+            raise NotInstalledHere()
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         return True

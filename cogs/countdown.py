@@ -19,6 +19,8 @@ from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
 from bot.app.components import send_with_view
+from bot.app.limits import time_zone_for
+from bot.app.reach import PRIVATE_OPTION, everywhere, installed_server_id
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView
 from bot.domain.countdown import (
@@ -31,6 +33,7 @@ from bot.domain.countdown import (
     zone_of,
 )
 from bot.domain.event_search import OneEvent, match_event, suggest_events
+from bot.domain.settings import ZoneOwner
 from bot.render.countdown import (
     countdown_embed,
     event_candidates_embed,
@@ -85,40 +88,46 @@ class Countdown(commands.Cog):
                 log.exception("Announcement run failed; trying again in %.0f s", self.announcer.poll_interval)
             await asyncio.sleep(self.announcer.poll_interval)
 
-    async def _events_here(self, guild_id: int | None) -> tuple[ZoneInfo, list[CountdownEvent]]:
-        """The zone days are counted in (UTC outside a server) and every event visible here."""
-        if guild_id is None:
-            return ZoneInfo("UTC"), merged_events(self.bot.catalog.events, [])
-        settings = await self.bot.guild_settings.get(guild_id)
-        server_events = await self.events.for_guild(guild_id)
-        return zone_of(settings.timezone), merged_events(self.bot.catalog.events, server_events)
+    async def _events_here(
+        self, interaction: discord.Interaction[FandexBot], *, private: bool
+    ) -> tuple[ZoneInfo, ZoneOwner, list[CountdownEvent]]:
+        """The zone days are counted in for this reply, whose zone it is, and every event visible here
+        (a server's own events only where that server installed Fandex)."""
+        zone, owner = await time_zone_for(interaction, private=private)
+        guild_id = installed_server_id(interaction)
+        server_events = [] if guild_id is None else await self.events.for_guild(guild_id)
+        return zone_of(zone), owner, merged_events(self.bot.catalog.events, server_events)
 
+    @everywhere
     @app_commands.command(
         name="countdown",
         description="How long until the next release, or an event you pick",
         extras={"example": "/countdown event:film"},
     )
     @app_commands.describe(
-        event='The event to count down to: "film", "Volume 6", a title… (default: the next release)'
+        event='The event to count down to: "film", "Volume 6", a title… (default: the next release)',
+        private=PRIVATE_OPTION,
     )
-    async def countdown(self, interaction: discord.Interaction[FandexBot], event: str | None = None) -> None:
+    async def countdown(
+        self, interaction: discord.Interaction[FandexBot], event: str | None = None, private: bool = False
+    ) -> None:
+        private = private is True
         now = self.bot.clock.now()
-        zone, events = await self._events_here(interaction.guild_id)
-        in_server = interaction.guild_id is not None
+        zone, owner, events = await self._events_here(interaction, private=private)
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
                 overdue = lapsed(events, now, zone)
                 recent = most_recent(events, now, zone)
-                embed = nothing_upcoming_embed(recent, now, zone, server_zone=in_server, overdue=overdue)
+                embed = nothing_upcoming_embed(recent, now, zone, zone_owner=owner, overdue=overdue)
             else:
-                embed = countdown_embed(upcoming, now, zone, server_zone=in_server)
-            await send_embed(interaction, embed, _report_view(upcoming))
+                embed = countdown_embed(upcoming, now, zone, zone_owner=owner)
+            await send_embed(interaction, embed, _report_view(upcoming), private=private)
             return
         found = match_event(events, event, now, zone)
         if isinstance(found, OneEvent):
-            embed = countdown_embed(found.event, now, zone, server_zone=in_server)
-            await send_embed(interaction, embed, _report_view(found.event))
+            embed = countdown_embed(found.event, now, zone, zone_owner=owner)
+            await send_embed(interaction, embed, _report_view(found.event), private=private)
             return
         candidates = {candidate.key: candidate for candidate in found.events}
 
@@ -126,14 +135,13 @@ class Countdown(commands.Cog):
             chosen = candidates.get(key)  # counted down from the moment it is picked
             if chosen is None:
                 return None
-            embed = countdown_embed(chosen, self.bot.clock.now(), zone, server_zone=in_server)
+            embed = countdown_embed(chosen, self.bot.clock.now(), zone, zone_owner=owner)
             return embed, _report_view(chosen)
 
         options = event_options(found.events, now, zone)
         view = CandidateView(interaction, options, render, command="countdown", placeholder="Pick an event")
-        await send_with_view(
-            interaction, view, embed=event_candidates_embed(event, found.events, more=found.more)
-        )
+        embed = event_candidates_embed(event, found.events, more=found.more)
+        await send_with_view(interaction, view, embed=embed, ephemeral=private)
 
     @countdown.autocomplete("event")
     @safe_autocomplete
@@ -141,7 +149,8 @@ class Countdown(commands.Cog):
         self, interaction: discord.Interaction[FandexBot], current: str
     ) -> list[app_commands.Choice[str]]:
         now = self.bot.clock.now()
-        zone, events = await self._events_here(interaction.guild_id)
+        private = getattr(interaction.namespace, "private", None) is True
+        zone, _, events = await self._events_here(interaction, private=private)
         return [
             app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
             for event in suggest_events(events, now, zone, current)

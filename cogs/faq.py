@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.domain.faq import find_topics, suggest_topics, topics_id
 from bot.render.faq import faq_answer, faq_index, topic_choice_name
@@ -26,19 +27,25 @@ class Faq(commands.Cog):
         # The answer is a pure function of (catalog, topics, spoiler limit, day).
         self.answers = EmbedMemo[Answer]()
 
+    @everywhere
     @app_commands.command(
         name="faq",
         description="Series facts: who made it, directors, awards, Season 4…",
         extras={"example": "/faq question:directors"},
     )
     @app_commands.describe(
-        question='A topic (pick one) or a question such as "who directed season 3"; empty lists the topics'
+        question='A topic (pick one) or a question such as "who directed season 3"; empty lists the topics',
+        private=PRIVATE_OPTION,
     )
-    async def faq(self, interaction: discord.Interaction[FandexBot], question: str | None = None) -> None:
+    async def faq(
+        self, interaction: discord.Interaction[FandexBot], question: str | None = None, private: bool = False
+    ) -> None:
+        private = private is True
         catalog = self.bot.catalog
-        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        limit = await spoiler_limit_for(interaction)
         if question is None:
-            await interaction.response.send_message(embed=faq_index(catalog.dataset, catalog.faq, limit))
+            embed = faq_index(catalog.dataset, catalog.faq, limit)
+            await interaction.response.send_message(embed=embed, ephemeral=private)
             return
         topics = find_topics(catalog.faq, question, catalog.dataset.title)
         moment = Moment(self.bot.clock.now().date(), catalog.dataset.verified_on)
@@ -46,7 +53,7 @@ class Faq(commands.Cog):
             (catalog, topics_id(topics), limit, moment),
             lambda: faq_answer(catalog.dataset, topics, limit, moment),
         )
-        await send_answer(interaction, answer, "faq", topics_id(topics))
+        await send_answer(interaction, answer, "faq", topics_id(topics), private=private)
 
     @faq.autocomplete("question")
     @safe_autocomplete

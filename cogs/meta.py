@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.app.help import command_help
-from bot.app.replies import send_private
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.domain.model import counts
 from bot.render.meta import about_embed, help_embed
 
@@ -25,25 +25,30 @@ class Meta(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
 
+    @everywhere
     @app_commands.command(
         name="about",
         description="About Fandex: version, dataset and how fresh its facts are",
         extras={"example": "/about"},
     )
-    async def about(self, interaction: discord.Interaction[FandexBot]) -> None:
+    @app_commands.describe(private=PRIVATE_OPTION)
+    async def about(self, interaction: discord.Interaction[FandexBot], private: bool = False) -> None:
         embed = about_embed(
             version=__version__,
             dataset=self.bot.dataset,
             counts=counts(self.bot.dataset),
             latency=self.bot.latency,
         )
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=embed, ephemeral=private is True)
 
+    @everywhere
     @app_commands.command(
         name="help", description="Every command, with an example", extras={"example": "/help"}
     )
-    async def help(self, interaction: discord.Interaction[FandexBot]) -> None:
-        await send_private(interaction, embed=help_embed(command_help(self.bot.tree), self.bot.dataset))
+    @app_commands.describe(private=PRIVATE_OPTION)
+    async def help(self, interaction: discord.Interaction[FandexBot], private: bool = False) -> None:
+        embed = help_embed(command_help(self.bot.tree), self.bot.dataset)
+        await interaction.response.send_message(embed=embed, ephemeral=private is True)
 
 
 async def setup(bot: FandexBot) -> None:

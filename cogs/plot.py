@@ -1,4 +1,4 @@
-"""/plot: a season, one of its episodes, or the film, behind the server's spoiler limit."""
+"""/plot: a season, one of its episodes, or the film, behind the reader's spoiler limit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.domain.faq import later_season_topics, topics_id
 from bot.domain.story import LaterSeason, resolve_episode, resolve_plot, suggest_productions
@@ -28,6 +29,7 @@ class Plot(commands.Cog):
         # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
         self.answers = EmbedMemo[Answer]()
 
+    @everywhere
     @app_commands.command(
         name="plot",
         description="What happens in a season or the film (spoiler-aware)",
@@ -37,6 +39,7 @@ class Plot(commands.Cog):
         season='A season (2, Season 2, s2), or the film by its title or as "film"',
         episode="Just this episode of the season",
         details="Also list the episodes and the behind-the-scenes facts",
+        private=PRIVATE_OPTION,
     )
     async def plot(
         self,
@@ -44,11 +47,12 @@ class Plot(commands.Cog):
         season: str,
         episode: app_commands.Range[int, 1, 50] | None = None,
         details: bool = False,
+        private: bool = False,
     ) -> None:
         catalog = self.bot.catalog
         dataset = catalog.dataset
         production = resolve_plot(catalog, season)
-        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        limit = await spoiler_limit_for(interaction)
         moment = Moment(self.bot.clock.now().date(), dataset.verified_on)
         if isinstance(production, LaterSeason):  # "Season 4": what the series facts say about it
             topics = later_season_topics(catalog.faq)
@@ -56,7 +60,7 @@ class Plot(commands.Cog):
                 (catalog, f"later:{production.number}", None, limit, moment, False),
                 lambda: later_season_answer(dataset, production.number, topics, limit, moment),
             )
-            await send_answer(interaction, answer, "faq", topics_id(topics))
+            await send_answer(interaction, answer, "faq", topics_id(topics), private=private is True)
             return
         if episode is None:
             answer = self.answers.get(
@@ -70,7 +74,7 @@ class Plot(commands.Cog):
                 (catalog, production.id, chosen.number, limit, moment, False),
                 lambda: episode_answer(dataset, production, chosen, limit, moment),
             )
-        await send_answer(interaction, answer, "production", production.id)
+        await send_answer(interaction, answer, "production", production.id, private=private is True)
 
     @plot.autocomplete("season")
     @safe_autocomplete

@@ -1,4 +1,4 @@
-"""/volume: a book of the series (graphic novels, novellas, companion), behind the server's spoiler limit."""
+"""/volume: a book of the series (graphic novels, novellas, companion), behind the reader's spoiler limit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.app.buttons import send_answer
 from bot.app.limits import spoiler_limit_for
+from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
 from bot.domain.story import resolve_work, suggest_works
 from bot.render.common import choice_text
@@ -26,21 +27,24 @@ class Volume(commands.Cog):
         # The answer is a pure function of (catalog, book, spoiler limit, day).
         self.answers = EmbedMemo[Answer]()
 
+    @everywhere
     @app_commands.command(
         name="volume",
         description="A book of the series: dates, adaptation and story (spoiler-aware)",
         extras={"example": "/volume book:Solitaire"},
     )
-    @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title")
-    async def volume(self, interaction: discord.Interaction[FandexBot], book: str) -> None:
+    @app_commands.describe(book="A volume (3, Volume 3, vol 3) or a book's title", private=PRIVATE_OPTION)
+    async def volume(
+        self, interaction: discord.Interaction[FandexBot], book: str, private: bool = False
+    ) -> None:
         catalog = self.bot.catalog
         work = resolve_work(catalog, book)
-        limit = await spoiler_limit_for(self.bot.guild_settings, interaction.guild_id)
+        limit = await spoiler_limit_for(interaction)
         moment = Moment(self.bot.clock.now().date(), catalog.dataset.verified_on)
         answer = self.answers.get(
             (catalog, work.id, limit, moment), lambda: work_answer(catalog.dataset, work, limit, moment)
         )
-        await send_answer(interaction, answer, "work", work.id)
+        await send_answer(interaction, answer, "work", work.id, private=private is True)
 
     @volume.autocomplete("book")
     @safe_autocomplete

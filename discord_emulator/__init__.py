@@ -27,9 +27,12 @@ World
         # snowflakes and message timestamps: a stopped clock gives the same ids on every run.
     await emu.start(); emu.api_base; emu.gateway_url; await emu.stop()   (or `async with DiscordEmulator()`)
     guild = emu.add_guild(guild_id=None, name="Heartstopper Fans", *, owner=None, general_channel_id=None,
-                          bot_role_id=None)
+                          bot_role_id=None, installed=True)
         # #general (guild.general), @everyone (guild.everyone), an owner (guild.owner), and the bot as a
         # member whose managed role (guild.bot_role) grants View Channel, Send Messages, Embed Links.
+        # installed=False: a server that never installed the app (emu.foreign_guilds): no bot, nothing
+        # dispatched to it; only user-installed commands reach it, with `authorizing_integration_owners`
+        # {"1": user id} only and `app_permissions` those of @everyone plus Embed Links and Attach Files.
     guild.add_channel(name, *, bot_can_send=True, bot_can_view=True, type=GUILD_TEXT, channel_id=None)
         # bot_can_send=False adds a member overwrite denying the bot Send Messages
     guild.add_role(name, *, permissions=0, mentionable=False, role_id=None) -> Role
@@ -80,7 +83,8 @@ EmulatorUsageError)
         # as Discord's client would (required, min/max_length) unless `_unchecked`
     result4 = await emu.dispatch_interaction(guild, user, kind, data, message=None, _channel=None, timeout=5)
         # low level: INTERACTION_CREATE of type kind (2 command, 3 component, 4 autocomplete, 5 modal submit)
-        # with `data` exactly as given, unchecked, as a stale or hostile client would send it
+        # with `data` exactly as given, unchecked, as a stale or hostile client would send it;
+        # guild=None: in the user's DM with the bot (or `_channel`, a group DM), e.g. a forged /config
     default_member_permissions is not enforced (so tests reach the bot's own server-side check, as a
     guild's permission override would); set `emu.enforce_default_permissions = True` to hide such
     commands from members lacking them, as Discord's client does.
@@ -93,6 +97,7 @@ Inspection
                                  .interaction_id, .edits, .deleted)
     await emu.wait_idle(quiet=0.05)  until no REST request is in flight and none started for `quiet` s
     emu.scheduled_events[guild_id]; emu.command_puts[None | guild_id]; emu.registered_commands(scope=None)
+        # each registered command keeps the `contexts` and `integration_types` the bot synced
     emu.requests (RecordedRequest: method, path relative to /api/v10, query, json, headers)
     emu.identify_payloads (check `intents`); emu.gateway.resumes
     GET /channels/{id}/messages serves the stored channel messages (limit 1-100, after, before; newest

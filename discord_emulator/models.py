@@ -376,6 +376,17 @@ class Guild:
             value |= self.roles[role_id].permissions
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
 
+    def everyone_permissions_in(self, channel: Channel) -> int:
+        """What @everyone may do in the channel: base permissions and the @everyone overwrite."""
+        value = self.everyone.permissions
+        if value & ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        if everyone := next(
+            (o for o in channel.overwrites if (o.type, o.id) == (ROLE_OVERWRITE, self.id)), None
+        ):
+            value = (value & ~everyone.deny) | everyone.allow
+        return value if value & VIEW_CHANNEL else 0
+
     def permissions_in(self, channel: Channel, user_id: int) -> int:
         """Discord's algorithm: base, then @everyone, role and member overwrites."""
         value = self.base_permissions(user_id)

@@ -43,7 +43,9 @@ from .interactions import (
     normalize_components,
 )
 from .models import (
+    ATTACH_FILES,
     DM,
+    EMBED_LINKS,
     GROUP_DM,
     MANAGE_GUILD,
     MESSAGE_DEFAULT,
@@ -109,6 +111,8 @@ class DiscordEmulator:
         self.bot_user = User(id=bot_user_id or application_id, name=bot_name, bot=True)
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, Guild] = {}
+        # Servers that never installed the app (no bot there): reached only by a user-installed command.
+        self.foreign_guilds: dict[int, Guild] = {}
         self.private_channels: dict[int, PrivateChannel] = {}  # DMs and group DMs, made on first use
         # Every message the bot created, ephemeral ones included, oldest first (deleted ones stay, marked).
         self.bot_messages: list[PostedMessage] = []
@@ -200,8 +204,12 @@ class DiscordEmulator:
         owner: User | None = None,
         general_channel_id: int | None = None,
         bot_role_id: int | None = None,
+        installed: bool = True,
     ) -> Guild:
-        """A guild with #general, @everyone, an owner and the bot; pass ids to keep them across runs."""
+        """A guild with #general, @everyone, an owner and the bot; pass ids to keep them across runs.
+
+        `installed=False`: a server that never installed the app. The bot is not there and hears nothing of
+        it; only commands installed to users reach it (`authorizing_integration_owners` without "0")."""
         guild = Guild(
             id=guild_id or self.snowflake(),
             name=name,
@@ -212,6 +220,10 @@ class DiscordEmulator:
             bot_role_id=bot_role_id,
             general_channel_id=general_channel_id,
         )
+        if not installed:
+            del guild.members[self.bot_user.id], guild.roles[guild.bot_role.id]
+            self.foreign_guilds[guild.id] = guild
+            return guild
         self.guilds[guild.id] = guild
         self.dispatch("GUILD_CREATE", self._guild_create(guild))
         return guild
@@ -233,7 +245,8 @@ class DiscordEmulator:
         member = guild.members.get(user.id)
         if member is None:
             member = guild.members[user.id] = Member(user, guild.id)
-            self.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.payload()})
+            if guild.id in self.guilds:
+                self.dispatch("GUILD_MEMBER_ADD", {"guild_id": str(guild.id), **member.payload()})
         granted = (permissions or 0) | (MANAGE_GUILD if manage_guild else 0)
         if user.id == self.bot_user.id and (permissions is not None or manage_guild):
             guild.bot_role.permissions = granted
@@ -609,13 +622,13 @@ class DiscordEmulator:
 
     async def dispatch_interaction(
         self,
-        guild: Guild,
+        guild: Guild | None,
         user: User,
         kind: int,
         data: dict[str, Any],
         *,
         message: dict[str, Any] | None = None,
-        _channel: Channel | None = None,
+        _channel: Channel | PrivateChannel | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (part of the test-facing contract)
     ) -> InteractionResult:
         """Low level: dispatch an INTERACTION_CREATE of type `kind` (2 command, 3 component, 4 autocomplete,
@@ -623,13 +636,23 @@ class DiscordEmulator:
 
         Nothing is checked against the registered commands or a message's components, so a test can send
         what a stale or hostile client would (an unknown command, no focused option, a number where text
-        belongs, an unknown custom_id). `message` is the message a component sits on (`result.message`).
+        belongs, an unknown custom_id, a server command in a DM). `message` is the message a component sits
+        on (`result.message`). `guild=None` sends it in the user's DM with the bot, or in `_channel` (a
+        group DM); in a guild that did not install the app it is authorised by the user's install only.
         Discord's rules for the answer still apply: the callback types it accepts for `kind`, and 3 s.
         """
-        channel = _channel or guild.general
+        if guild is None:
+            channel: Channel | PrivateChannel = _channel or self.dm_channel(user)
+            in_dm = isinstance(channel, PrivateChannel) and channel.type == DM
+            owners = {str(GUILD_INSTALL): "0"} if in_dm else {str(USER_INSTALL): str(user.id)}
+        else:
+            channel = _channel or guild.general
+            if guild.id in self.guilds:
+                owners = {str(GUILD_INSTALL): str(guild.id)}
+            else:
+                owners = {str(USER_INSTALL): str(user.id)}
         if message is not None:
             message = self.find_message(int(message["id"])) or message
-        owners = {str(GUILD_INSTALL): str(guild.id)}
         return await self._interact(guild, user, channel, kind, data, None, owners, message, timeout=timeout)
 
     async def _command(
@@ -650,7 +673,7 @@ class DiscordEmulator:
         context = _context_of(channel)
         name, *path = command.split()
         registered = self._find_command(guild, name)
-        self._check_context(registered, context)
+        self._check_context(registered, context, installed=guild is None or guild.id in self.guilds)
         if guild is not None and isinstance(channel, Channel):
             self._check_default_permissions(registered, guild, user, channel, member_permissions)
         builder = OptionBuilder(guild, user, channel)
@@ -660,6 +683,8 @@ class DiscordEmulator:
             data = builder.command_data(registered, path, {**options, focused[0]: focused[1]}, focused[0])
         kind = APPLICATION_COMMAND if focused is None else AUTOCOMPLETE
         owners = _command_owners(registered, guild, user, context)
+        if guild is not None and guild.id not in self.guilds:
+            owners.pop(str(GUILD_INSTALL), None)  # never installed there: the user's install only
         return await self._interact(
             guild, user, channel, kind, data, member_permissions, owners, timeout=timeout
         )
@@ -675,8 +700,9 @@ class DiscordEmulator:
         raise EmulatorUsageError(f"no slash command /{name} is registered for {where}; registered: {known}")
 
     @staticmethod
-    def _check_context(command: dict[str, Any], context: int) -> None:
-        """Discord's client offers a command only where its `contexts` (or the defaults) allow it."""
+    def _check_context(command: dict[str, Any], context: int, *, installed: bool = True) -> None:
+        """Discord's client offers a command only where its `contexts` (or the defaults) allow it, and in a
+        server that never installed the app only if the command is installed to users."""
         types = command.get("integration_types") or [GUILD_INSTALL]
         allowed = command.get("contexts")
         if command.get("guild_id"):
@@ -688,6 +714,11 @@ class DiscordEmulator:
             raise EmulatorUsageError(
                 f"/{command['name']} is not offered in {CONTEXT_NAMES[context]} "
                 f"(contexts {allowed}, integration types {types})"
+            )
+        if not installed and USER_INSTALL not in types:
+            raise EmulatorUsageError(
+                f"/{command['name']} is not offered in a server that did not install the app "
+                f"(integration types {types})"
             )
 
     def _check_default_permissions(
@@ -712,6 +743,8 @@ class DiscordEmulator:
         channel_id = int(message["channel_id"])
         if (found := self.channel(channel_id)) is not None:
             return message, *found
+        if (foreign := self.foreign_guild_of(channel_id)) is not None:
+            return message, foreign, foreign.channels[channel_id]
         if channel_id in self.private_channels:
             return message, None, self.private_channels[channel_id]
         raise EmulatorUsageError(f"the message is in channel {channel_id}, which no longer exists")
@@ -820,11 +853,15 @@ class DiscordEmulator:
         assert isinstance(channel, Channel)
         member = guild.members[user.id].payload()
         member["permissions"] = str(guild.permissions_in(channel, user.id))
+        if guild.id in self.guilds:
+            app_permissions = guild.permissions_in(channel, self.bot_user.id)
+        else:  # no bot there: what @everyone may do in the channel, and replies may always embed and attach
+            app_permissions = guild.everyone_permissions_in(channel) | EMBED_LINKS | ATTACH_FILES
         return payload | {
             "guild_id": str(guild.id),
             "guild": guild.partial_payload(),
             "member": member,
-            "app_permissions": str(guild.permissions_in(channel, self.bot_user.id)),
+            "app_permissions": str(app_permissions),
             "guild_locale": "en-US",
         }
 
@@ -873,7 +910,7 @@ class DiscordEmulator:
             "pinned": False,
             "flags": flags,
         }
-        guild = self.guild_of(channel_id)
+        guild = self.guild_of(channel_id) or self.foreign_guild_of(channel_id)
         if guild is not None:
             message["guild_id"] = str(guild.id)
         if body.get("nonce") is not None:
@@ -938,7 +975,11 @@ class DiscordEmulator:
             posted.deleted = True
 
     def guild_of(self, channel_id: int) -> Guild | None:
+        """The installed guild a channel is in (what the bot's REST calls can reach)."""
         return next((g for g in self.guilds.values() if channel_id in g.channels), None)
+
+    def foreign_guild_of(self, channel_id: int) -> Guild | None:
+        return next((g for g in self.foreign_guilds.values() if channel_id in g.channels), None)
 
     def channel(self, channel_id: int) -> tuple[Guild, Channel] | None:
         guild = self.guild_of(channel_id)

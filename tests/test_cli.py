@@ -102,7 +102,7 @@ SINGLE_RUNS: list[tuple[str, tuple[str, ...], list[str]]] = [
     ("/config timezone tz:london", ("--autocomplete", "tz"), ["Suggestions (", "  Europe/London"]),
     ("/faq question:awards", (), ["Reply (public):", "┃ Awards", "five Emmys"]),
     ("/faq question:dir", ("--autocomplete", "question"), ["Suggestions (1):", "Directors — Euros Lyn"]),
-    ("/help", (), ["Reply (private: only you can see it):", "┃ `/faq question:directors` — Series facts"]),
+    ("/help", (), ["Reply (public):", "┃ `/faq question:directors` — Series facts"]),
 ]
 
 
@@ -162,6 +162,26 @@ def test_a_member_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     assert "Note: Discord hides /config spoilers from members without Manage Server" in refused
     assert "  You need the Manage Server permission to use this command." in refused
     assert "Spoiler limit: None" in ask(database, "/config show")
+
+
+def test_a_fans_own_settings_persist_between_runs_until_forgotten(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert "caught up to Season 1 and Volume 1" in ask(database, "/me spoilers season:1 volume:1")
+    plot = ask(database, "/plot season:3")
+    assert "┃ ⟦spoiler: " in plot and "Your own spoiler limit is active" in plot
+    assert "Europe/Dublin" in ask(database, "/me timezone tz:Europe/Dublin")
+    shown = ask(database, "/me show")
+    assert "Reply (private: only you can see it):" in shown
+    assert (
+        "┃ Spoiler limit: Caught up to Season 1 and Volume 1." in shown
+        and "┃ Time zone: Europe/Dublin" in shown
+    )
+    assert "Your spoiler limit is lifted" in ask(database, "/me spoilers-off")
+    forgotten = ask(database, "/me forget", "--click", "Delete everything")
+    assert (
+        "[ Delete everything ]" in forgotten and "everything Fandex stored about you is deleted" in forgotten
+    )
+    assert "┃ Nothing." in ask(database, "/me show")
 
 
 def test_every_registered_command_is_run_here(tmp_path: Path) -> None:
@@ -239,12 +259,17 @@ def test_invite_prints_the_url_with_the_computed_permissions() -> None:
     result = cli("invite", "--client-id", CLIENT_ID)
     assert result.returncode == 0, result.stderr
     permissions = required_permissions()
-    first = result.stdout.splitlines()[0]
+    first, _, user_install = result.stdout.splitlines()[:3]
     assert first == (
         f"https://discord.com/oauth2/authorize?client_id={CLIENT_ID}"
-        f"&scope=bot+applications.commands&permissions={permissions.value}"
+        f"&scope=bot+applications.commands&permissions={permissions.value}&integration_type=0"
     )
-    granted = discord.Permissions(int(first.rsplit("=", 1)[1]))
+    # A fan's own install: the commands only (no bot user, no permissions), usable anywhere.
+    assert user_install == (
+        f"https://discord.com/oauth2/authorize?client_id={CLIENT_ID}&integration_type=1"
+        "&scope=applications.commands"
+    )
+    granted = discord.Permissions(int(first.split("permissions=", 1)[1].split("&", 1)[0]))
     # What the features do on their own: post announcements (with an embed; history to find a post after a
     # crash) and create scheduled events.
     assert granted.view_channel and granted.send_messages and granted.embed_links and granted.create_events

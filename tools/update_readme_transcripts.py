@@ -86,6 +86,17 @@ EXAMPLES: tuple[Example, ...] = (
     Example("/config event-remove name:Watch party"),
     Example("/config announcements-off"),
     Example("/config show", ("--as-member",), caption="A member without Manage Server."),
+    Example(
+        "/me spoilers season:1 volume:1",
+        caption="A fan sets how far they have got: stored for them alone, applied wherever they ask…",
+    ),
+    Example("/plot season:3", caption="…so their answers hide later story, while other fans see it plainly."),
+    Example("/me timezone tz:Europe/Dublin"),
+    Example("/me show", caption="Everything Fandex stores about the fan, shown to them alone."),
+    Example("/me spoilers-off"),
+    Example(
+        "/me forget", ("--click", "Delete everything"), caption="All of it deleted at once, after a confirm."
+    ),
     Example("/cats", caption="A misspelt command lists the valid ones.", exit_code=2),
 )
 

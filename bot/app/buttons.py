@@ -93,19 +93,29 @@ def answer_view(kind: str, entry_id: str, pick: SourcePick | None = None) -> dis
 
 
 async def send_embed(
-    interaction: discord.Interaction[FandexBot], embed: discord.Embed, view: discord.ui.View | None
+    interaction: discord.Interaction[FandexBot],
+    embed: discord.Embed,
+    view: discord.ui.View | None,
+    *,
+    private: bool = False,
 ) -> None:
+    """An answer for everyone here, or with `private` for the invoker only (its buttons work either way)."""
     if view is None:
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=embed, ephemeral=private)
     else:
-        await send_with_view(interaction, view, embed=embed)
+        await send_with_view(interaction, view, embed=embed, ephemeral=private)
 
 
 async def send_answer(
-    interaction: discord.Interaction[FandexBot], answer: Answer, kind: str, entry_id: str
+    interaction: discord.Interaction[FandexBot],
+    answer: Answer,
+    kind: str,
+    entry_id: str,
+    *,
+    private: bool = False,
 ) -> None:
     """A fact answer, with its buttons (`answer_view`)."""
-    await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources))
+    await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources), private=private)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton, ReportButton)

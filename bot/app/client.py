@@ -27,11 +27,13 @@ from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
+from bot.services.personal_data import FanStore
 from bot.storage.database import open_database
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.meta import MetaRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.server_events import ServerEventRepository
+from bot.storage.user_settings import UserSettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class FandexBot(commands.Bot):
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
     reports: ReportRepository
+    user_settings: UserSettingsRepository
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
@@ -119,8 +122,13 @@ class FandexBot(commands.Bot):
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)
         self.reports = ReportRepository(self.db, self.clock)
+        self.user_settings = UserSettingsRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
+
+    def fan_stores(self) -> tuple[FanStore, ...]:
+        """Every repository holding something about a fan: `/me forget` deletes from all of them at once."""
+        return (self.user_settings, self.reports)
 
     @property
     def dataset(self) -> Dataset:

@@ -1,17 +1,22 @@
-"""The invite link: OAuth2 scopes and the smallest permission set the features need.
+"""The invite links: a server install (OAuth2 scopes and the smallest permission set the features need)
+and a user install (a fan adds Fandex to their own account and uses it anywhere, with their own settings).
 
 The permission integer is computed from `PERMISSION_NEEDS`, a list of what each feature does with
 which permission. Replies to slash commands, autocomplete, buttons and menus go through the interaction
-webhook and need no channel permission at all; only what the bot does on its own needs one.
+webhook and need no channel permission at all; only what the bot does on its own needs one. A user install
+takes no bot user and no permissions: only `applications.commands` (Discord's `integration_type=1`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import discord
 
+GUILD_INSTALL, USER_INSTALL = 0, 1  # the OAuth2 `integration_type` of a server and of a user install
+USER_SCOPE = "applications.commands"  # all a user install takes: no bot user, no permissions
 SCOPES: tuple[tuple[str, str], ...] = (
     ("bot", "join the server as a bot user, to post release-day announcements"),
     ("applications.commands", "register the slash commands"),
@@ -79,9 +84,17 @@ def validate_client_id(text: str) -> int:
 
 
 def invite_url(client_id: int) -> str:
-    return discord.utils.oauth_url(
+    """Install to a server (`integration_type=0`): the bot user, the commands and the permissions."""
+    url = discord.utils.oauth_url(
         client_id, permissions=required_permissions(), scopes=[scope for scope, _ in SCOPES]
     )
+    return f"{url}&integration_type={GUILD_INSTALL}"
+
+
+def user_install_url(client_id: int) -> str:
+    """Install to a fan's own account (`integration_type=1`): the commands only, usable anywhere."""
+    query = urlencode({"client_id": client_id, "integration_type": USER_INSTALL, "scope": USER_SCOPE})
+    return f"https://discord.com/oauth2/authorize?{query}"
 
 
 def permission_label(name: str) -> str:
@@ -89,9 +102,17 @@ def permission_label(name: str) -> str:
 
 
 def invite_report(client_id: int) -> list[str]:
-    """The URL, then why each scope and permission is asked for, and what is deliberately not."""
+    """The two URLs, then why each scope and permission is asked for, and what is deliberately not."""
     permissions = required_permissions()
-    lines = [invite_url(client_id), "", "Scopes:"]
+    lines = [
+        invite_url(client_id),
+        "  Add to a server: moderators get /config and release-day announcements.",
+        user_install_url(client_id),
+        "  Add to your own account: a fan's commands in any server, DM or group DM, with their own /me",
+        "  settings (Developer Portal > your application > Installation: tick User Install).",
+        "",
+        "Scopes (server install):",
+    ]
     lines += [f"  {scope}: {reason}" for scope, reason in SCOPES]
     lines += ["", f"Permissions (integer {permissions.value}):"]
     width = max(len(permission_label(need.permission)) for need in PERMISSION_NEEDS)

@@ -1,4 +1,4 @@
-"""A server's settings as the domain sees them: a frozen value, whatever stores it."""
+"""A server's settings and a fan's own, as the domain sees them: frozen values, whatever stores them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Literal
 from bot.domain.spoilers import SpoilerLimit
 
 Reminder = Literal["none", "1d", "1w"]
+# Whose time zone a reply counts day-only dates in: the server's, the fan's own, or neither (UTC).
+ZoneOwner = Literal["server", "fan"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +32,22 @@ class GuildSettings:
     @property
     def spoiler_limit(self) -> SpoilerLimit:
         return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume)
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    """What one fan set with /me. Nothing is stored for a fan who never did: `updated_at` is then None."""
+
+    user_id: int
+    spoiler_season: int | None = None
+    spoiler_volume: int | None = None
+    timezone: str | None = None  # None: no zone of their own (the server's applies, else UTC)
+    updated_at: datetime | None = None
+
+    @property
+    def has_spoiler_limit(self) -> bool:
+        return self.spoiler_season is not None or self.spoiler_volume is not None
+
+    @property
+    def spoiler_limit(self) -> SpoilerLimit:
+        return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume, owner="fan")

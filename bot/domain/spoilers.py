@@ -12,6 +12,7 @@ the behaviour cannot drift.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.domain.errors import InvalidOptionError
 from bot.domain.model import Dataset, Production, StoryPoint, StoryText
@@ -22,12 +23,21 @@ HIDDEN_KINDS = ("summaries", "episode titles", "role lines", "notes and facts", 
 ALWAYS_SHOWN = ("titles of books, seasons and the film", "cast names", "dates", "content notes")
 
 
+# Whose limit it is: the server's, the fan's own (/me), or the stricter of both where neither alone gives it.
+LimitOwner = Literal["server", "fan", "both"]
+
+
 @dataclass(frozen=True, slots=True)
 class SpoilerLimit:
-    """Content beyond `season` or `volume` is shown only inside spoiler tags. None = no limit on that axis."""
+    """Content beyond `season` or `volume` is shown only inside spoiler tags. None = no limit on that axis.
+
+    `owner` only changes what an answer says about the limit (never a fan's level in a server's reply); it
+    is part of the value, so answers memoised by limit stay right.
+    """
 
     season: int | None = None
     volume: int | None = None
+    owner: LimitOwner = "server"
 
     def hides_season(self, season: int | None) -> bool:
         """Whether story content from `season` (the film counts as the season after the last) is hidden."""
@@ -53,6 +63,28 @@ class SpoilerLimit:
 NO_LIMIT = SpoilerLimit()
 
 
+def stricter(a: SpoilerLimit, b: SpoilerLimit) -> SpoilerLimit:
+    """The limit that hides whatever either one hides: on each axis the earlier of the two (no limit on an
+    axis is later than any). A fan's own limit and the server's combine this way, so more spoiler tags
+    never show anyone something their own limit hides. Its owner is whichever one alone gives it."""
+    season, volume = _earlier(a.season, b.season), _earlier(a.volume, b.volume)
+    if (season, volume) == (a.season, a.volume):
+        owner = a.owner
+    elif (season, volume) == (b.season, b.volume):
+        owner = b.owner
+    else:
+        owner = a.owner if a.owner == b.owner else "both"
+    return SpoilerLimit(season=season, volume=volume, owner=owner)
+
+
+def _earlier(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
 def max_spoiler_season(dataset: Dataset) -> int:
     """The highest season level a limit can name (the film counts as the season after the last)."""
     return max((p.spoiler_season for p in dataset.productions), default=0)
@@ -67,7 +99,7 @@ def production_at_level(dataset: Dataset, level: int) -> Production | None:
 
 
 def check_spoiler_limit(dataset: Dataset, season: object, volume: object) -> SpoilerLimit:
-    """Validate a moderator's /config spoilers values against the dataset; the error names the range."""
+    """Validate /config spoilers (or /me spoilers) values against the dataset; the error names the range."""
     top_season = max_spoiler_season(dataset)
     top_volume = max_spoiler_volume(dataset)
     last = production_at_level(dataset, top_season)

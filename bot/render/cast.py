@@ -13,7 +13,7 @@ from discord import app_commands
 from bot.domain.dates import long_date
 from bot.domain.model import CHARACTER_GROUPS, Character, Dataset, Production, StoryText
 from bot.domain.sources import SourcePick
-from bot.domain.spoilers import SpoilerLimit, caught_up_text
+from bot.domain.spoilers import SpoilerLimit
 from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
@@ -26,6 +26,7 @@ from bot.render.common import (
     sources_text,
     spoiler,
 )
+from bot.render.spoilers import limit_footer
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +152,7 @@ def character_embed(
         embed.add_field(name="Notes", value=join_lines(notes), inline=False)
     embed.add_field(name="Sources", value=sources_text(sources), inline=False)
     if hidden or any(limit.hides_text(note) for note in character.notes):
-        embed.set_footer(
-            text=f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)}): "
-            "later story content is hidden, click it to reveal."
-        )
+        embed.set_footer(text=limit_footer(dataset, limit))
     return fit_embed(embed)
 
 

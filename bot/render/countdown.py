@@ -17,7 +17,7 @@ import discord
 
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
 from bot.domain.dates import long_date
-from bot.domain.settings import GuildSettings
+from bot.domain.settings import GuildSettings, ZoneOwner
 from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
     BRAND_COLOUR,
@@ -53,8 +53,11 @@ def duration_text(delta: timedelta) -> str:
     return _plural(minutes, "minute") if minutes else "less than a minute"
 
 
-def zone_note(zone: ZoneInfo, *, server: bool) -> str:
-    return f"days counted in {zone.key}" + (", this server's time zone" if server else "")
+_ZONE_OWNERS = {"server": ", this server's time zone", "fan": ", your time zone"}
+
+
+def zone_note(zone: ZoneInfo, *, owner: ZoneOwner) -> str:
+    return f"days counted in {zone.key}" + (_ZONE_OWNERS[owner] if owner else "")
 
 
 def _period_label(event: CountdownEvent) -> str:
@@ -88,7 +91,7 @@ def _as_of(event: CountdownEvent, now: datetime) -> str:
 
 
 def when_lines(
-    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, zone_owner: ZoneOwner = "server"
 ) -> list[str]:
     """The date, and how long to go or how long ago, to the precision the source gives.
 
@@ -118,7 +121,7 @@ def when_lines(
         day = date(value.year, value.month, value.day)
         days = (day - now.astimezone(zone).date()).days
         label = f"📅 **{long_date(day, weekday=True)}**"
-        note = zone_note(zone, server=server_zone)
+        note = zone_note(zone, owner=zone_owner)
         if days > 0:
             return [label + as_of, f"⏳ {_plural(days, 'day')} to go ({note})"]
         if days == 0:
@@ -162,13 +165,11 @@ def event_title(event: CountdownEvent) -> str:
 
 
 def countdown_embed(
-    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, server_zone: bool = True
+    event: CountdownEvent, now: datetime, zone: ZoneInfo, *, zone_owner: ZoneOwner = "server"
 ) -> discord.Embed:
     embed = discord.Embed(
         title=event_title(event),
-        description="\n".join(
-            [*_status_banner(event), *when_lines(event, now, zone, server_zone=server_zone)]
-        ),
+        description="\n".join([*_status_banner(event), *when_lines(event, now, zone, zone_owner=zone_owner)]),
         colour=RUMOUR_COLOUR if event.is_rumour else BRAND_COLOUR,
     )
     _add_details(embed, event)
@@ -180,15 +181,15 @@ def nothing_upcoming_embed(
     now: datetime,
     zone: ZoneInfo,
     *,
-    server_zone: bool = True,
+    zone_owner: ZoneOwner = "server",
     overdue: Sequence[CountdownEvent] = (),
 ) -> discord.Embed:
     lines = ["No upcoming release is known yet."]
     for event in overdue[:3]:
-        lines += ["", f"**{event.safe_title}**:", *when_lines(event, now, zone, server_zone=server_zone)]
+        lines += ["", f"**{event.safe_title}**:", *when_lines(event, now, zone, zone_owner=zone_owner)]
     if recent is not None:
         lines += ["", f"The most recent was **{recent.safe_title}**:"]
-        lines += [*_status_banner(recent), *when_lines(recent, now, zone, server_zone=server_zone)]
+        lines += [*_status_banner(recent), *when_lines(recent, now, zone, zone_owner=zone_owner)]
     embed = discord.Embed(title="Nothing upcoming yet", description="\n".join(lines), colour=BRAND_COLOUR)
     if recent is not None:
         _add_details(embed, recent)

@@ -54,3 +54,15 @@ def spoiler_limit_lifted_text(had_limit: bool) -> str:
     if not had_limit:
         return "There was no spoiler limit here: everything is already shown plainly."
     return "Spoiler limit lifted: /plot, /volume, /cast and /faq now show everything plainly in this server."
+
+
+def limit_footer(dataset: Dataset, limit: SpoilerLimit) -> str:
+    """What an answer with hidden story text says about the limit. A fan's own level is never printed: the
+    answer may be public, and what a fan set with /me is theirs alone."""
+    if limit.owner == "fan":
+        whose = "🔒 Your own spoiler limit is active (/me show)"
+    elif limit.owner == "both":
+        whose = "🔒 Spoiler limit active (the stricter of yours and this server's)"
+    else:
+        whose = f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)})"
+    return f"{whose}: later story content is hidden, click it to reveal."

@@ -17,7 +17,7 @@ from bot.domain.claims import ClaimState, claim_state
 from bot.domain.dates import PartialDate, long_date
 from bot.domain.model import Dataset, Episode, Production, Publication, StoryText, Work
 from bot.domain.sources import SourcePick, pick_sources
-from bot.domain.spoilers import SpoilerLimit, caught_up_text
+from bot.domain.spoilers import SpoilerLimit
 from bot.domain.story import adapted_works, adapting_productions, episode_count
 from bot.domain.text import truncate
 from bot.render.common import (
@@ -33,6 +33,7 @@ from bot.render.common import (
     status_label,
     timestamp,
 )
+from bot.render.spoilers import limit_footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +178,7 @@ def _add_sources(embed: discord.Embed, pick: SourcePick) -> None:
 def set_facts_footer(embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool) -> None:
     verified = f"Facts verified {long_date(dataset.verified_on)}"
     if any_hidden:
-        embed.set_footer(
-            text=f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)}): "
-            f"later story content is hidden, click it to reveal. {verified}."
-        )
+        embed.set_footer(text=f"{limit_footer(dataset, limit)} {verified}.")
     else:
         embed.set_footer(text=f"{verified}.")
 

@@ -18,7 +18,7 @@ from bot.domain.reports import (
     ReportText,
     limit_reached,
 )
-from bot.storage.database import transaction
+from bot.storage.database import joined_transaction, transaction
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,20 @@ class ReportRepository:
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reports'"
         ) as cursor:
             return await cursor.fetchone() is not None
+
+    async def count_by(self, user_id: int) -> int:
+        """How many reports this fan has sent (for /me show)."""
+        async with self._db.execute("SELECT count(*) FROM reports WHERE user_id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def forget(self, user_id: int, *, tx: aiosqlite.Connection | None = None) -> bool:
+        """Delete the fan's reports (/me forget); whether there were any."""
+        async with joined_transaction(self._db, tx) as db:
+            cursor = await db.execute("DELETE FROM reports WHERE user_id = ?", (user_id,))
+            deleted = cursor.rowcount > 0
+            await cursor.close()
+        return deleted
 
     async def count(self) -> int:
         async with self._db.execute("SELECT count(*) FROM reports") as cursor:

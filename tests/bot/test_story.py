@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.app.limits import spoiler_limit_for
 from bot.domain.catalog import Catalog
-from bot.domain.clock import SystemClock
 from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
 from bot.domain.model import NO_STORY, Dataset, StoryPoint, StoryText
 from bot.domain.source import load_dataset
@@ -41,8 +37,6 @@ from bot.domain.story import (
     suggest_works,
     typo_distance,
 )
-from bot.storage.database import open_database
-from bot.storage.guild_settings import GuildSettingsRepository
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "heartstopper.toml"
 
@@ -431,20 +425,3 @@ def test_nothing_hidden_only_at_the_top(dataset: Dataset, catalog: Catalog) -> N
     assert not nothing_hidden(catalog.story_points, SpoilerLimit(3, 5))
     assert not nothing_hidden(catalog.story_points, SpoilerLimit(2, 5))
     assert nothing_hidden(frozenset({NO_STORY}), SpoilerLimit(0, 0))
-
-
-@pytest.fixture
-async def repository(tmp_path: Path) -> AsyncIterator[GuildSettingsRepository]:
-    db: aiosqlite.Connection = await open_database(tmp_path / "fandex.sqlite3")
-    try:
-        yield GuildSettingsRepository(db, SystemClock())
-    finally:
-        await db.close()
-
-
-async def test_spoiler_limit_for_reads_the_server_settings(repository: GuildSettingsRepository) -> None:
-    assert await spoiler_limit_for(repository, 1) == NO_LIMIT
-    await repository.update(1, spoiler_season=2, spoiler_volume=3)
-    assert await spoiler_limit_for(repository, 1) == SpoilerLimit(2, 3)
-    assert await spoiler_limit_for(repository, 2) == NO_LIMIT  # another server
-    assert await spoiler_limit_for(repository, None) == NO_LIMIT  # a DM

@@ -79,8 +79,11 @@ def test_a_day_shows_the_date_days_to_go_and_the_zone() -> None:
         "⏳ 7 days to go (days counted in Europe/London, this server's time zone)",
     ]
     assert when_lines(event("2027-03-10"), NOW, LONDON)[1].startswith("🎉 That's today")
-    assert when_lines(event("2027-03-11"), NOW, ZoneInfo("UTC"), server_zone=False)[1] == (
+    assert when_lines(event("2027-03-11"), NOW, ZoneInfo("UTC"), zone_owner=None)[1] == (
         "⏳ 1 day to go (days counted in UTC)"
+    )
+    assert when_lines(event("2027-03-11"), NOW, ZoneInfo("Asia/Tokyo"), zone_owner="fan")[1] == (
+        "⏳ 1 day to go (days counted in Asia/Tokyo, your time zone)"
     )
 
 
