@@ -65,7 +65,12 @@ class Config(
         guild_name = interaction.guild.name if interaction.guild else "this server"
         zone = zone_of(settings.timezone)
         book = await self._event_book(interaction.guild_id, zone)
-        embed = settings_embed(settings, guild_name=guild_name, extra_fields=server_events_fields(book, zone))
+        embed = settings_embed(
+            settings,
+            guild_name=guild_name,
+            extra_fields=server_events_fields(book, zone),
+            has_events=bool(book.shown),
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _event_book(self, guild_id: int, zone: ZoneInfo) -> ServerEventBook:

@@ -1,6 +1,7 @@
 """Past server events end to end: they stop counting against the 25 once they have happened, stay listed as
 past for a week (in /config show, /config event-remove and /countdown), and are then deleted from the
-database, by the announcement loop or by the next /config event-add; an event still announces exactly once.
+database, by the announcement loop or by the next /config event-add; /config show never claims nothing was
+changed when something was; an event still announces exactly once.
 
 The clock is a FakeClock moved by hand; the loop's own runs are awaited directly (`purge_past_events`).
 """
@@ -190,6 +191,45 @@ async def test_the_loop_deletes_past_events_on_its_own(
         while "Premiere" in await stored_names(bot, guild) or await stored_names(bot, other):  # noqa: ASYNC110
             await asyncio.sleep(0.02)
     assert await stored_names(bot, guild) == ["Finale"]
+
+
+async def test_config_show_never_says_nothing_changed_when_something_has(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    await start_bot(clock=clock)
+
+    def footer(shown: Any) -> str:
+        return (shown.embeds[0].get("footer") or {}).get("text", "")
+
+    def field_names(shown: Any) -> list[str]:
+        return [f["name"] for f in shown.embeds[0]["fields"]]
+
+    fresh = await emulator.slash(guild, moderator, "config show")
+    assert footer(fresh) == "Defaults: no setting has been changed in this server yet."
+    assert "Settings last changed" not in field_names(fresh)
+
+    await add(emulator, guild, moderator, "Watch party", "2027-03-02")
+    with_event = await emulator.slash(guild, moderator, "config show")
+    assert footer(with_event) == "All settings are at their defaults."
+    assert events_field(with_event)["name"] == "This server's events (1/25 upcoming)"
+    assert past_field(with_event) is None
+
+    clock.current = datetime(2027, 3, 4, tzinfo=UTC)  # the event is past, still listed
+    with_past = await emulator.slash(guild, moderator, "config show")
+    assert footer(with_past) == "All settings are at their defaults."
+    assert events_field(with_past)["name"] == "This server's events (0/25 upcoming)"
+    assert past_field(with_past) is not None
+
+    await emulator.slash(guild, moderator, "config timezone", tz="Europe/London")
+    changed = await emulator.slash(guild, moderator, "config show")
+    assert footer(changed) == "" and "Settings last changed" in field_names(changed)
+    await emulator.slash(guild, moderator, "config timezone", tz="UTC")  # and back
+    back = await emulator.slash(guild, moderator, "config show")
+    assert footer(back) == "All settings are back at their defaults."
+    assert "Settings last changed" in field_names(back)
+    for shown in (fresh, with_event, with_past, changed, back):
+        assert shown.ephemeral
+        assert "nothing has been changed" not in str(shown.embeds)
 
 
 async def test_a_server_event_is_announced_once_and_its_deletion_changes_nothing(
