@@ -5,6 +5,7 @@ installed to servers only and used in them only; a fan's own settings are /me (c
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -16,6 +17,7 @@ from bot.app.transformers import AnnouncementChannel
 from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import clean_event_name, find_server_event, parse_event_date, zone_of
 from bot.domain.errors import NotFoundError
+from bot.domain.server_events import ServerEventBook, server_event_book
 from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.domain.text import clean_user_text
 from bot.domain.timezones import resolve_timezone, suggest_timezones
@@ -24,8 +26,8 @@ from bot.render.countdown import (
     announcements_saved_text,
     event_added_text,
     event_removed_text,
-    server_event_when,
-    server_events_field,
+    server_event_choice_name,
+    server_events_fields,
 )
 from bot.render.settings import settings_embed
 from bot.render.spoilers import (
@@ -70,10 +72,19 @@ class Config(
         assert interaction.guild_id is not None  # guild_only
         settings = await self.bot.guild_settings.get(interaction.guild_id)
         guild_name = interaction.guild.name if interaction.guild else "this server"
-        events_field = server_events_field(await self.events.for_guild(interaction.guild_id))
-        await interaction.response.send_message(
-            embed=settings_embed(settings, guild_name=guild_name, extra_fields=[events_field]), ephemeral=True
+        zone = zone_of(settings.timezone)
+        book = await self._event_book(interaction.guild_id, zone)
+        embed = settings_embed(
+            settings,
+            guild_name=guild_name,
+            extra_fields=server_events_fields(book, zone),
+            has_events=bool(book.shown),
         )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _event_book(self, guild_id: int, zone: ZoneInfo) -> ServerEventBook:
+        """The server's own events now: upcoming, and past ones still listed."""
+        return server_event_book(await self.events.for_guild(guild_id), self.bot.clock.now(), zone)
 
     @app_commands.command(
         name="timezone",
@@ -259,7 +270,11 @@ class Config(
             note = f"⚠️ {refused.message}" if refused else "It is also listed in the server's Events tab."
         else:
             event = await self.events.add(
-                guild.id, name=cleaned_name, date=when, created_by=interaction.user.id
+                guild.id,
+                name=cleaned_name,
+                date=when,
+                created_by=interaction.user.id,
+                zone=zone_of(settings.timezone),
             )
         text = event_added_text(
             event, scheduled_note=note, announcements_on=settings.announce_channel_id is not None
@@ -274,7 +289,8 @@ class Config(
     @app_commands.describe(name="The event to remove")
     async def event_remove(self, interaction: discord.Interaction[FandexBot], name: str) -> None:
         assert interaction.guild is not None  # guild_only
-        events = await self.events.for_guild(interaction.guild.id)
+        settings = await self.bot.guild_settings.get(interaction.guild.id)
+        events = (await self._event_book(interaction.guild.id, zone_of(settings.timezone))).shown
         if not events:
             raise NotFoundError("This server has no events of its own. Add one with `/config event-add`.")
         event = find_server_event(events, name)
@@ -295,11 +311,12 @@ class Config(
         self, interaction: discord.Interaction[FandexBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None  # guild_only
-        events = await self.events.for_guild(interaction.guild_id)
+        settings = await self.bot.guild_settings.get(interaction.guild_id)
+        book = await self._event_book(interaction.guild_id, zone_of(settings.timezone))
         typed = clean_user_text(current).casefold()
         return [
-            app_commands.Choice(name=choice_text(f"{e.name} · {server_event_when(e)}"), value=e.key)
-            for e in events
+            app_commands.Choice(name=server_event_choice_name(e, past=e in book.past), value=e.key)
+            for e in book.shown
             if typed in e.name.casefold()
         ]
 

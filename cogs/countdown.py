@@ -1,8 +1,9 @@
-"""/countdown, and the background loop that posts release-day announcements.
+"""/countdown, and the background loop that posts release-day announcements and deletes past server events.
 
 The loop only wakes up and asks the announcer what is due; what is due is computed from the database and
-the dataset each time, so a restart loses nothing. Tests await `run_due_announcements()` after moving a
-fake clock, or shorten `Announcer.poll_interval`.
+the dataset each time, so a restart loses nothing. Each run also deletes the server events shown as past
+for a week. Tests await `run_due_announcements()` or `purge_past_events()` after moving a fake clock, or
+shorten `Announcer.poll_interval`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,7 @@ from bot.domain.countdown import (
     zone_of,
 )
 from bot.domain.event_search import OneEvent, match_event, suggest_events
+from bot.domain.server_events import server_event_book
 from bot.domain.settings import ZoneOwner
 from bot.render.countdown import (
     countdown_embed,
@@ -42,6 +45,7 @@ from bot.render.countdown import (
     nothing_upcoming_embed,
 )
 from bot.services.announcer import Announcer, RunReport
+from bot.services.past_events import purge_past_events
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -86,17 +90,31 @@ class Countdown(commands.Cog):
                 await self.run_due_announcements()
             except Exception:
                 log.exception("Announcement run failed; trying again in %.0f s", self.announcer.poll_interval)
+            try:
+                await self.purge_past_events()
+            except Exception:
+                log.exception(
+                    "Deleting past server events failed; trying again in %.0f s", self.announcer.poll_interval
+                )
             await asyncio.sleep(self.announcer.poll_interval)
 
+    async def purge_past_events(self) -> int:
+        """Delete the server events past their week of being shown as past (by the bot's clock)."""
+        return await purge_past_events(self.events, self.bot.guild_settings, self.bot.clock.now())
+
     async def _events_here(
-        self, interaction: discord.Interaction[FandexBot], *, private: bool
+        self, interaction: discord.Interaction[FandexBot], now: datetime, *, private: bool
     ) -> tuple[ZoneInfo, ZoneOwner, list[CountdownEvent]]:
-        """The zone days are counted in for this reply, whose zone it is, and every event visible here
-        (a server's own events only where that server installed Fandex)."""
+        """The zone days are counted in for this reply, whose zone it is, and every event visible here: the
+        dataset's, and (where that server installed Fandex) the server's own, upcoming or past for less than
+        a week. Whether a server's event has ended counts in the server's own zone, as its purge does."""
         zone, owner = await time_zone_for(interaction, private=private)
         guild_id = installed_server_id(interaction)
-        server_events = [] if guild_id is None else await self.events.for_guild(guild_id)
-        return zone_of(zone), owner, merged_events(self.bot.catalog.events, server_events)
+        if guild_id is None:
+            return zone_of(zone), owner, merged_events(self.bot.catalog.events, [])
+        server_zone = zone_of((await self.bot.guild_settings.get(guild_id)).timezone)
+        book = server_event_book(await self.events.for_guild(guild_id), now, server_zone)
+        return zone_of(zone), owner, merged_events(self.bot.catalog.events, book.shown)
 
     @everywhere
     @app_commands.command(
@@ -113,7 +131,7 @@ class Countdown(commands.Cog):
     ) -> None:
         private = private is True
         now = self.bot.clock.now()
-        zone, owner, events = await self._events_here(interaction, private=private)
+        zone, owner, events = await self._events_here(interaction, now, private=private)
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
@@ -150,7 +168,7 @@ class Countdown(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         now = self.bot.clock.now()
         private = getattr(interaction.namespace, "private", None) is True
-        zone, _, events = await self._events_here(interaction, private=private)
+        zone, _, events = await self._events_here(interaction, now, private=private)
         return [
             app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
             for event in suggest_events(events, now, zone, current)

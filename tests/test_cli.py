@@ -144,7 +144,7 @@ def test_moderator_settings_persist_between_runs(tmp_path: Path) -> None:
         "┃ Time zone: Europe/London",
         "┃ Release-day announcements: In #announcements, pinging @fans; 1 day before.",
         "Watch party: Thursday 24 December 2026, 19:30 (Europe/London)",
-        "┃ Last changed: 25 November 2026 12:00 UTC",
+        "┃ Settings last changed: 25 November 2026 12:00 UTC",
     ):
         assert fragment in shown, shown
 

@@ -29,7 +29,11 @@ DATASET_KEY_PREFIX = "ds:"
 SERVER_KEY_PREFIX = "guild:"
 
 
-MAX_SERVER_EVENTS = 25
+MAX_SERVER_EVENTS = 25  # upcoming ones: an event that has ended no longer counts
+
+
+# A server's own event is still shown, as past, this long after it ended; then it is deleted.
+PAST_EVENT_KEPT = timedelta(days=7)
 
 
 EVENT_NAME_LIMIT = 100
@@ -286,6 +290,23 @@ class ServerEvent:
     @property
     def key(self) -> str:
         return f"{SERVER_KEY_PREFIX}{self.id}"
+
+    def ends_at(self, zone: ZoneInfo) -> datetime:
+        """When it is over: an exact time at that moment (as /countdown counts it), a day-only event when
+        that day ends in `zone`, the server's time zone."""
+        bounds = period(self.date, zone)
+        assert bounds is not None  # a server event always has a day
+        return bounds[1]
+
+    def has_ended(self, now: datetime, zone: ZoneInfo) -> bool:
+        return now >= self.ends_at(zone)
+
+    def removed_at(self, zone: ZoneInfo) -> datetime:
+        """When it stops being shown as past and is deleted."""
+        return self.ends_at(zone) + PAST_EVENT_KEPT
+
+    def is_expired(self, now: datetime, zone: ZoneInfo) -> bool:
+        return now >= self.removed_at(zone)
 
     def as_countdown_event(self) -> CountdownEvent:
         return CountdownEvent(

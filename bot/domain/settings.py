@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -32,6 +32,11 @@ class GuildSettings:
     @property
     def spoiler_limit(self) -> SpoilerLimit:
         return SpoilerLimit(season=self.spoiler_season, volume=self.spoiler_volume)
+
+    @property
+    def is_default(self) -> bool:
+        """Every setting as in a server that never used /config (when they last changed is no setting)."""
+        return replace(self, updated_at=None) == GuildSettings(guild_id=self.guild_id)
 
 
 @dataclass(frozen=True, slots=True)

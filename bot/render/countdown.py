@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent, period
+from bot.domain.countdown import MAX_SERVER_EVENTS, PAST_EVENT_KEPT, CountdownEvent, ServerEvent, period
 from bot.domain.dates import long_date
+from bot.domain.server_events import ServerEventBook
 from bot.domain.settings import GuildSettings, ZoneOwner
 from bot.domain.text import escape_user_text, truncate
 from bot.render.common import (
@@ -26,6 +27,7 @@ from bot.render.common import (
     FIELD_VALUE_LIMIT,
     choice_text,
     fit_embed,
+    join_lines,
     source_links,
     status_label,
     timestamp,
@@ -311,23 +313,31 @@ def server_event_when(event: ServerEvent) -> str:
     return text
 
 
-def server_events_field(events: Sequence[ServerEvent]) -> tuple[str, str]:
-    """The /config show field listing the server's own events, within a field's 1024 characters."""
-    name = f"This server's events ({len(events)}/{MAX_SERVER_EVENTS})"
-    if not events:
-        return name, "None yet. Add one with `/config event-add`."
-    lines: list[str] = []
-    used = 0
-    for index, event in enumerate(events):
-        line = f"• **{event.as_countdown_event().safe_title}**: {server_event_when(event)}"
-        more = len(events) - index - 1
-        reserve = len(f"\n+{more} more") if more else 0
-        if used + len(line) + 1 + reserve > FIELD_VALUE_LIMIT:
-            lines.append(f"+{len(events) - index} more")
-            break
-        lines.append(line)
-        used += len(line) + 1
-    return name, "\n".join(lines)
+def server_event_choice_name(event: ServerEvent, *, past: bool) -> str:
+    """An autocomplete label, the date always visible: "Watch party · Saturday 17 April 2027", and
+    "(past)" once it has happened."""
+    suffix = f" · {server_event_when(event)}" + (" (past)" if past else "")
+    return choice_text(truncate(event.name, max(100 - len(suffix), 10)) + suffix)
+
+
+def server_events_fields(book: ServerEventBook, zone: ZoneInfo) -> list[tuple[str, str]]:
+    """The /config show fields for the server's own events: the upcoming ones with the count against the
+    limit, and the past ones still listed (if any), each within a field's 1024 characters. `zone`: the
+    server's, in which a day-only event ends."""
+    upcoming = [f"• **{e.as_countdown_event().safe_title}**: {server_event_when(e)}" for e in book.upcoming]
+    name = f"This server's events ({len(book.upcoming)}/{MAX_SERVER_EVENTS} upcoming)"
+    if not upcoming:
+        upcoming = [f"None{' upcoming' if book.past else ''}. Add one with `/config event-add`."]
+    fields = [(name, join_lines(upcoming))]
+    if book.past:
+        past = [
+            f"• **{e.as_countdown_event().safe_title}**: {server_event_when(e)} · "
+            f"removed {timestamp(e.removed_at(zone), 'R')}"
+            for e in book.past
+        ]
+        name = f"Past events ({len(book.past)}), listed for {PAST_EVENT_KEPT.days} days after they end"
+        fields.append((name, join_lines(past)))
+    return fields
 
 
 def event_added_text(event: ServerEvent, *, scheduled_note: str | None, announcements_on: bool) -> str:

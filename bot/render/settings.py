@@ -31,9 +31,25 @@ def announcements_text(settings: GuildSettings) -> str:
     return text
 
 
+def defaults_note(settings: GuildSettings, *, has_events: bool) -> str | None:
+    """A footer for settings all at their defaults, claiming no more than the settings show."""
+    if not settings.is_default:
+        return None
+    if settings.updated_at is not None:
+        return "All settings are back at their defaults."
+    if has_events:
+        return "All settings are at their defaults."
+    return "Defaults: no setting has been changed in this server yet."
+
+
 def settings_embed(
-    settings: GuildSettings, *, guild_name: str, extra_fields: list[tuple[str, str]] | None = None
+    settings: GuildSettings,
+    *,
+    guild_name: str,
+    extra_fields: list[tuple[str, str]] | None = None,
+    has_events: bool,
 ) -> discord.Embed:
+    """`has_events`: whether the server has events of its own (upcoming or past), listed in `extra_fields`."""
     embed = discord.Embed(title=truncate(f"Fandex settings for {guild_name}", 256), colour=BRAND_COLOUR)
     embed.add_field(name="Spoiler limit", value=spoiler_limit_text(settings), inline=False)
     embed.add_field(name="Time zone", value=settings.timezone, inline=True)
@@ -45,7 +61,8 @@ def settings_embed(
     for name, value in extra_fields or []:
         embed.add_field(name=name, value=value, inline=False)
     if settings.updated_at:
-        embed.add_field(name="Last changed", value=timestamp(settings.updated_at, "f"), inline=True)
-    else:
-        embed.set_footer(text="Defaults: nothing has been changed in this server yet.")
+        embed.add_field(name="Settings last changed", value=timestamp(settings.updated_at, "f"), inline=True)
+    note = defaults_note(settings, has_events=has_events)
+    if note:
+        embed.set_footer(text=note)
     return fit_embed(embed)

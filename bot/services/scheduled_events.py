@@ -59,7 +59,7 @@ async def add_listed_event(
     that fail, the scheduled event is deleted again: never an event that lost its listing, nor a listing
     the bot forgot. When Discord refuses the listing, the event is added without one (and why is returned).
     """
-    await events.check_addable(guild.id, name)  # the usual refusals, before Discord is asked anything
+    await events.check_addable(guild.id, name, zone)  # the usual refusals, before Discord is asked anything
     scheduled_id: int | None = None
     refused: ScheduledEventRefused | None = None
     try:
@@ -68,7 +68,7 @@ async def add_listed_event(
         refused = exc
     try:
         event = await events.add(
-            guild.id, name=name, date=date, created_by=created_by, scheduled_event_id=scheduled_id
+            guild.id, name=name, date=date, created_by=created_by, zone=zone, scheduled_event_id=scheduled_id
         )
     except Exception:
         if scheduled_id is not None and not await delete_scheduled_event(

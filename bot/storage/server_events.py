@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.countdown import MAX_SERVER_EVENTS, ServerEvent, clean_event_name
+from bot.domain.countdown import ServerEvent, clean_event_name
 from bot.domain.dates import PartialDate
 from bot.domain.errors import InvalidOptionError
-from bot.domain.text import escape_user_text
+from bot.domain.server_events import check_addable, last_day_possibly_expired, server_event_book
 from bot.storage.database import transaction
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,12 @@ def _chronological(events: Iterable[ServerEvent]) -> list[ServerEvent]:
     return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
 
 
-def _refuse_if_taken(taken: set[str], name: str) -> None:
-    """`taken`: the server's event names, casefolded."""
-    if name.casefold() in taken:
-        raise InvalidOptionError(
-            f"This server already has an event called **{escape_user_text(name)}**. "
-            "Pick another name, or remove that one first."
-        )
-    if len(taken) >= MAX_SERVER_EVENTS:
-        raise InvalidOptionError(
-            f"This server already has {MAX_SERVER_EVENTS} events, the most it can have. "
-            "Remove one with `/config event-remove` first."
-        )
+async def _delete(db: aiosqlite.Connection, events: Collection[ServerEvent]) -> int:
+    """Delete `events` inside the caller's transaction."""
+    if not events:
+        return 0
+    cursor = await db.executemany("DELETE FROM guild_events WHERE id = ?", [(e.id,) for e in events])
+    return cursor.rowcount
 
 
 class ServerEventRepository:
@@ -79,7 +74,7 @@ class ServerEventRepository:
         return list(cached)
 
     async def by_guild(self) -> dict[int, list[ServerEvent]]:
-        """Every server's events (at most 25 each), for the announcer."""
+        """Every server's events, for the announcer (25 upcoming at most each, and the recent past)."""
         async with self._db.execute(f"SELECT {_COLUMNS} FROM guild_events") as cursor:
             rows = await cursor.fetchall()
         grouped: dict[int, list[ServerEvent]] = {}
@@ -95,22 +90,41 @@ class ServerEventRepository:
         name: str,
         date: PartialDate,
         created_by: int,
+        zone: ZoneInfo,
         scheduled_event_id: int | None = None,
     ) -> ServerEvent:
-        """Store a new event (with the Discord scheduled event listing it, if any) in one INSERT; the
-        limit and the unique name are checked in the same transaction."""
+        """Store a new event (with the Discord scheduled event listing it, if any) in one INSERT. In the same
+        transaction the limit and the unique name are checked (upcoming events in `zone`, the server's
+        time zone, count; past ones do not) and events past their time to be shown are deleted."""
         name = clean_event_name(name)
         created_at = self._clock.now()
         with self._invalidating(guild_id):
-            return await self._add(guild_id, name, date, created_by, created_at, scheduled_event_id)
+            return await self._add(guild_id, name, date, created_by, created_at, zone, scheduled_event_id)
 
-    async def check_addable(self, guild_id: int, name: str) -> None:
+    async def check_addable(self, guild_id: int, name: str, zone: ZoneInfo) -> None:
         """Refuse now what `add` would refuse (a taken name, a full list), before anything else is done."""
+        book = server_event_book(await self.for_guild(guild_id), self._clock.now(), zone)
+        check_addable(book, clean_event_name(name))
+
+    async def possibly_expired(self, now: datetime) -> list[ServerEvent]:
+        """Every server's events old enough that they may have expired by `now` (a superset: which have
+        depends on each server's time zone)."""
         async with self._db.execute(
-            "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
+            f"SELECT {_COLUMNS} FROM guild_events WHERE substr(date, 1, 10) <= ?",
+            (last_day_possibly_expired(now).isoformat(),),
         ) as cursor:
-            taken = {row[0] for row in await cursor.fetchall()}
-        _refuse_if_taken(taken, clean_event_name(name))
+            rows = await cursor.fetchall()
+        return [_from_row(row) for row in rows]
+
+    async def delete(self, events: Collection[ServerEvent]) -> int:
+        """Delete these events (of any servers) in one transaction; how many were still there."""
+        if not events:
+            return 0
+        with self._invalidating(None):
+            async with transaction(self._db) as db:
+                deleted = await _delete(db, events)
+        log.info("Deleted %d past server event(s)", deleted)
+        return deleted
 
     @contextlib.contextmanager
     def _invalidating(self, guild_id: int | None) -> Iterator[None]:
@@ -131,14 +145,18 @@ class ServerEventRepository:
         date: PartialDate,
         created_by: int,
         created_at: datetime,
+        zone: ZoneInfo,
         scheduled_event_id: int | None,
     ) -> ServerEvent:
         async with transaction(self._db) as db:
             async with db.execute(
-                "SELECT name_key FROM guild_events WHERE guild_id = ?", (guild_id,)
+                f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
             ) as cursor:
-                taken = {row[0] for row in await cursor.fetchall()}
-            _refuse_if_taken(taken, name)
+                book = server_event_book(
+                    [_from_row(row) for row in await cursor.fetchall()], created_at, zone
+                )
+            await _delete(db, book.expired)
+            check_addable(book, name)
             try:
                 cursor = await db.execute(
                     "INSERT INTO guild_events"

@@ -31,10 +31,12 @@ from bot.domain.countdown import (
     zone_of,
 )
 from bot.domain.dates import PartialDate
-from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError
+from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError, StorageError
 from bot.domain.event_search import suggest_events
+from bot.services.past_events import purge_past_events
 from bot.services.scheduled_events import scheduled_event_times
 from bot.storage.database import open_database
+from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.server_events import ServerEventRepository
 from tests.clock import FakeClock
 
@@ -310,11 +312,11 @@ async def count_rows(db: aiosqlite.Connection) -> int:
 
 async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
-    later = await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42)
+    later = await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     sooner = await repo.add(
-        1, name="Watch party", date=PartialDate(2027, 4, 1, time(20, 0), "UTC"), created_by=42
+        1, name="Watch party", date=PartialDate(2027, 4, 1, time(20, 0), "UTC"), created_by=42, zone=UTC_ZONE
     )
-    await repo.add(2, name="Elsewhere", date=PartialDate(2027, 5, 1), created_by=43)
+    await repo.add(2, name="Elsewhere", date=PartialDate(2027, 5, 1), created_by=43, zone=UTC_ZONE)
 
     listed = await repo.for_guild(1)
     assert [e.name for e in listed] == ["Watch party", "Premiere"]  # chronological
@@ -326,7 +328,7 @@ async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
     assert [e.name for e in await repo.for_guild(1)] == ["Watch party"]
 
     listed = await repo.add(
-        1, name="Listed", date=PartialDate(2027, 5, 1), created_by=42, scheduled_event_id=999
+        1, name="Listed", date=PartialDate(2027, 5, 1), created_by=42, zone=UTC_ZONE, scheduled_event_id=999
     )
     assert listed.scheduled_event_id == 999
     assert [e.scheduled_event_id for e in await repo.for_guild(1)] == [None, 999]
@@ -334,28 +336,89 @@ async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
 
 async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
-    await repo.add(1, name="Watch Party", date=PartialDate(2027, 6, 1), created_by=42)
+    await repo.add(1, name="Watch Party", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     with pytest.raises(InvalidOptionError, match="already has an event called"):
-        await repo.add(1, name="watch party", date=PartialDate(2027, 7, 1), created_by=42)
-    await repo.add(2, name="watch party", date=PartialDate(2027, 7, 1), created_by=42)  # another server
+        await repo.add(1, name="watch party", date=PartialDate(2027, 7, 1), created_by=42, zone=UTC_ZONE)
+    await repo.add(
+        2, name="watch party", date=PartialDate(2027, 7, 1), created_by=42, zone=UTC_ZONE
+    )  # another server
     assert await count_rows(db) == 2
 
 
 async def test_at_most_25_events_per_server(db: aiosqlite.Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
     for number in range(MAX_SERVER_EVENTS):
-        await repo.add(1, name=f"Event {number}", date=PartialDate(2027, 6, 1), created_by=42)
-    with pytest.raises(InvalidOptionError, match="already has 25 events"):
-        await repo.add(1, name="One too many", date=PartialDate(2027, 6, 1), created_by=42)
+        await repo.add(1, name=f"Event {number}", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
+    with pytest.raises(InvalidOptionError, match="already has 25 upcoming events"):
+        await repo.add(1, name="One too many", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     assert await count_rows(db) == MAX_SERVER_EVENTS
+
+
+async def test_past_events_stop_counting_and_an_add_deletes_expired_ones(db: aiosqlite.Connection) -> None:
+    clock = FakeClock(NOW)
+    repo = ServerEventRepository(db, clock)
+    for number in range(MAX_SERVER_EVENTS):  # 9 on 11 March, 8 on the 12th, 8 on the 13th
+        day = PartialDate(2027, 3, 11 + number % 3)
+        await repo.add(1, name=f"Event {number}", date=day, created_by=42, zone=UTC_ZONE)
+    clock.current = datetime(2027, 3, 12, tzinfo=UTC)  # 11 March is over: 9 past, room for 9 more
+    for number in range(9):
+        await repo.add(1, name=f"More {number}", date=PartialDate(2027, 4, 1), created_by=42, zone=UTC_ZONE)
+    assert await count_rows(db) == 34
+    with pytest.raises(InvalidOptionError, match="already has 25 upcoming events"):
+        await repo.add(1, name="Too many", date=PartialDate(2027, 4, 1), created_by=42, zone=UTC_ZONE)
+
+    clock.current = datetime(2027, 3, 19, tzinfo=UTC)  # a week after 11 March ended: those 9 go
+    await repo.add(1, name="And another", date=PartialDate(2027, 4, 1), created_by=42, zone=UTC_ZONE)
+    assert await count_rows(db) == 34 - 9 + 1
+    assert "Event 0" not in [e.name for e in await repo.for_guild(1)]
+
+
+async def test_the_purge_deletes_expired_events_in_each_servers_zone(db: aiosqlite.Connection) -> None:
+    clock = FakeClock(NOW)
+    settings = GuildSettingsRepository(db, clock)
+    await settings.update(2, timezone="Pacific/Honolulu")
+    repo = ServerEventRepository(db, clock)
+    await repo.add(1, name="Launch", date=PartialDate(2027, 3, 11), created_by=42, zone=UTC_ZONE)
+    await repo.add(1, name="Later", date=PartialDate(2027, 3, 20), created_by=42, zone=UTC_ZONE)
+    await repo.add(
+        2, name="Launch", date=PartialDate(2027, 3, 11), created_by=42, zone=ZoneInfo("Pacific/Honolulu")
+    )
+    assert [e.name for e in await repo.for_guild(1)] == ["Launch", "Later"]  # cached now
+
+    week_after = datetime(2027, 3, 19, tzinfo=UTC)  # after 11 March in UTC; Honolulu's ends 10 hours later
+    assert await purge_past_events(repo, settings, week_after - timedelta(seconds=1)) == 0
+    assert await purge_past_events(repo, settings, week_after) == 1
+    assert [e.name for e in await repo.for_guild(1)] == ["Later"]  # the cache was dropped
+    assert [e.name for e in await repo.for_guild(2)] == ["Launch"]
+    assert await purge_past_events(repo, settings, week_after + timedelta(hours=10)) == 1
+    assert await repo.for_guild(2) == []
+    assert await count_rows(db) == 1
+
+
+async def test_the_purge_is_one_transaction(db: aiosqlite.Connection) -> None:
+    clock = FakeClock(NOW)
+    settings = GuildSettingsRepository(db, clock)
+    repo = ServerEventRepository(db, clock)
+    for guild_id in (1, 2, 3):
+        await repo.add(guild_id, name="Launch", date=PartialDate(2027, 3, 11), created_by=42, zone=UTC_ZONE)
+    await db.execute(
+        "CREATE TEMP TRIGGER fail_delete BEFORE DELETE ON guild_events WHEN OLD.guild_id = 2 "
+        "BEGIN SELECT json('the disk is full'); END"
+    )
+    later = datetime(2027, 4, 1, tzinfo=UTC)
+    with pytest.raises(StorageError):
+        await purge_past_events(repo, settings, later)
+    assert await count_rows(db) == 3  # none deleted, not two of three
+    await db.execute("DROP TRIGGER temp.fail_delete")
+    assert await purge_past_events(repo, settings, later) == 3
 
 
 async def test_ids_are_never_reused(db: aiosqlite.Connection) -> None:
     # Announcements are keyed by "guild:<id>": a reused id would look already announced.
     repo = ServerEventRepository(db, FakeClock(NOW))
-    first = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42)
+    first = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     await repo.remove(1, first.id)
-    second = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42)
+    second = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     assert second.id != first.id
 
 
@@ -417,13 +480,17 @@ class _PausedCursor:
 async def test_an_event_added_during_a_read_is_not_hidden_by_that_read(db: aiosqlite.Connection) -> None:
     # /countdown reads the list while a moderator's /config event-add commits: the read's snapshot
     # predates the new event, and must not become the cached list once the add has invalidated it.
-    paused = PausedRead(db, lambda sql: sql.startswith("SELECT id,") and "WHERE guild_id = ?" in sql)
+    # for_guild's read, not the one `add` makes inside its transaction.
+    paused = PausedRead(
+        db,
+        lambda sql: sql.startswith("SELECT id,") and "WHERE guild_id = ?" in sql and not db.in_transaction,
+    )
     repo = ServerEventRepository(paused, FakeClock(NOW))  # type: ignore[arg-type]
-    await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42)
+    await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
 
     reader = asyncio.create_task(repo.for_guild(1))
     await asyncio.wait_for(paused.fetched.wait(), 5)  # the reader holds the one-event snapshot
-    await repo.add(1, name="Watch party", date=PartialDate(2027, 4, 1), created_by=42)
+    await repo.add(1, name="Watch party", date=PartialDate(2027, 4, 1), created_by=42, zone=UTC_ZONE)
     paused.resume.set()
     assert [e.name for e in await reader] == ["Premiere"]  # it began before the add: fine
 

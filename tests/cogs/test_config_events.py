@@ -58,7 +58,7 @@ async def test_a_moderator_adds_events_privately_and_show_lists_them(
     ]
     shown = await emulator.slash(guild, moderator, "config show")
     listed = next(f for f in shown.embeds[0]["fields"] if f["name"].startswith("This server's events"))
-    assert listed["name"] == "This server's events (2/25)"
+    assert listed["name"] == "This server's events (2/25 upcoming)"
     assert listed["value"] == (
         "• **Watch party @\u200beveryone**: Friday 16 April 2027, 20:30 (Europe/London)\n"
         "• **Volume 7 launch**: Saturday 17 April 2027"
@@ -107,7 +107,7 @@ async def test_names_are_unique_ignoring_case_and_at_most_25(
         await emulator.slash(guild, moderator, "config event-add", name=f"Event {number}", date="2027-04-17")
     assert len(await saved_events(bot, guild)) == 25
     too_many = await emulator.slash(guild, moderator, "config event-add", name="One more", date="2027-04-17")
-    assert too_many.ephemeral and "already has 25 events" in too_many.content
+    assert too_many.ephemeral and "already has 25 upcoming events" in too_many.content
     assert len(await saved_events(bot, guild)) == 25
 
 

@@ -138,7 +138,7 @@ async def test_config_is_private_and_saved_in_the_local_database(session: Previe
     ]
     shown = lines(session, await session.command("/config show"))
     assert "  ┃ Time zone: Europe/London" in shown
-    assert "  ┃ Last changed: 25 November 2026 12:00 UTC" in shown  # the injected clock
+    assert "  ┃ Settings last changed: 25 November 2026 12:00 UTC" in shown  # the injected clock
 
 
 async def test_a_member_without_manage_server_gets_the_bots_refusal(session: PreviewSession) -> None:

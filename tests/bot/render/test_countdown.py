@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.domain.countdown import MAX_SERVER_EVENTS, CountdownEvent, ServerEvent
 from bot.domain.dates import PartialDate
+from bot.domain.server_events import server_event_book
 from bot.domain.settings import GuildSettings
 from bot.render.countdown import (
     announcement_content,
@@ -24,7 +25,8 @@ from bot.render.countdown import (
     event_choice_name,
     event_options,
     nothing_upcoming_embed,
-    server_events_field,
+    server_event_choice_name,
+    server_events_fields,
     when_lines,
 )
 
@@ -209,13 +211,46 @@ def test_the_server_events_field_fits_25_long_names() -> None:
         )
         for i in range(MAX_SERVER_EVENTS)
     ]
-    name, value = server_events_field(events)
-    assert name == "This server's events (25/25)"
+    [(name, value)] = server_events_fields(server_event_book(events, NOW, UTC_ZONE), UTC_ZONE)
+    assert name == "This server's events (25/25 upcoming)"
     assert len(value) <= 1024 and value.endswith("more")
-    assert server_events_field([]) == (
-        "This server's events (0/25)",
-        "None yet. Add one with `/config event-add`.",
+    assert server_events_fields(server_event_book([], NOW, UTC_ZONE), UTC_ZONE) == [
+        ("This server's events (0/25 upcoming)", "None. Add one with `/config event-add`.")
+    ]
+
+
+def test_past_events_get_their_own_field_saying_when_they_go() -> None:
+    party = ServerEvent(1, 1, "Watch party", PartialDate(2027, 3, 12, time(20, 0), "UTC"), None, 1, NOW)
+    launch = ServerEvent(2, 1, "Launch", PartialDate(2027, 3, 9), None, 1, NOW)
+    fields = server_events_fields(server_event_book([launch, party], NOW, UTC_ZONE), UTC_ZONE)
+    gone = int(datetime(2027, 3, 17, tzinfo=UTC).timestamp())  # a week after 9 March ended
+    assert fields == [
+        ("This server's events (1/25 upcoming)", "• **Watch party**: Friday 12 March 2027, 20:00 (UTC)"),
+        (
+            "Past events (1), listed for 7 days after they end",
+            f"• **Launch**: Tuesday 9 March 2027 · removed <t:{gone}:R>",
+        ),
+    ]
+    only_past = server_events_fields(server_event_book([launch], NOW, UTC_ZONE), UTC_ZONE)
+    assert only_past[0] == (
+        "This server's events (0/25 upcoming)",
+        "None upcoming. Add one with `/config event-add`.",
     )
+    assert len(only_past) == 2
+
+
+def test_many_past_events_fit_their_field() -> None:
+    past = [ServerEvent(i, 1, f"{i} " + "x" * 98, PartialDate(2027, 3, 8), None, 1, NOW) for i in range(60)]
+    [_, (name, value)] = server_events_fields(server_event_book(past, NOW, UTC_ZONE), UTC_ZONE)
+    assert name.startswith("Past events (60)")
+    assert len(value) <= 1024 and value.endswith(f"…and {60 - value.count('• ')} more")
+
+
+def test_event_remove_choices_keep_the_date_and_say_past() -> None:
+    party = ServerEvent(1, 1, "W" * 100, PartialDate(2027, 3, 9), None, 1, NOW)
+    label = server_event_choice_name(party, past=True)
+    assert len(label) <= 100 and label.endswith(" · Tuesday 9 March 2027 (past)")
+    assert server_event_choice_name(party, past=False).endswith(" · Tuesday 9 March 2027")
 
 
 def test_replies_for_config() -> None:
