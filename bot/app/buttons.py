@@ -10,6 +10,7 @@ import discord
 
 from bot.app.components import send_with_view
 from bot.app.replies import send_private
+from bot.app.trivia_buttons import TriviaAnswerButton
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.common import all_sources_text
 from bot.render.story import Answer, production_sources, work_sources
@@ -92,4 +93,4 @@ async def send_answer(
     await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources))
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton,)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton, TriviaAnswerButton)

@@ -26,6 +26,7 @@ from bot.domain.catalog import Catalog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
+from bot.services.trivia import TriviaGame
 from bot.storage.database import open_database, transaction
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.server_events import ServerEventRepository
@@ -64,6 +65,7 @@ class FandexBot(commands.Bot):
     catalog: Catalog
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
+    trivia: TriviaGame
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
@@ -114,6 +116,7 @@ class FandexBot(commands.Bot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons answered by custom_id, across restarts
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)
+        self.trivia = TriviaGame(self)
         for name in extension_names():
             await self.load_extension(name)
 

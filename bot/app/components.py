@@ -91,7 +91,8 @@ class ComponentFallback:
         data: Any = interaction.data or {}
         key = (data.get("component_type"), data.get("custom_id"))
         if isinstance(key[1], str) and any(pattern.fullmatch(key[1]) for pattern in self._dynamic):
-            return True
+            # discord.py builds a DynamicItem only from a component the message carries, and drops the rest.
+            return interaction.message is not None and key in _component_keys(interaction.message.components)
         candidates: list[discord.ui.View] = list(self._unbound)
         if interaction.message is not None and (view := self._on_message.get(interaction.message.id)):
             candidates.insert(0, view)
@@ -130,9 +131,21 @@ class ComponentFallback:
             log.warning("Could not answer the expired component %r: %s", custom_id, exc)
 
 
+def _component_keys(components: Iterable[Any]) -> set[tuple[Any, Any]]:
+    """(type, custom_id) of every component on a message, inside rows and containers too."""
+    keys: set[tuple[Any, Any]] = set()
+    for component in components:
+        keys.add((component.type.value, getattr(component, "custom_id", None)))
+        keys |= _component_keys(getattr(component, "children", ()) or ())
+        if (accessory := getattr(component, "accessory", None)) is not None:
+            keys |= _component_keys([accessory])
+    return keys
+
+
 async def send_with_view(
     interaction: discord.Interaction[FandexBot], view: discord.ui.View, **kwargs: Any
-) -> None:
+) -> discord.InteractionCallbackResponse[FandexBot]:
     """Answer with a message carrying `view`, recorded so that its components are not taken for expired."""
     callback = await interaction.response.send_message(view=view, **kwargs)
     interaction.client.components.track(view, callback.message_id)
+    return callback

@@ -3,7 +3,7 @@ per fan, scores and streaks, the leaderboard, stats, and forgetting a fan."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,10 +20,12 @@ GUILD, CHANNEL = 1, 10
 
 
 def question(key: str, answer: int = 0) -> Question:
-    return Question(key, "actor", f"Who plays {key}?", ("A", "B", "C"), answer, "A plays it.", "https://x.org")
+    return Question(
+        key, "actor", f"Who plays {key}?", ("A", "B", "C"), answer, "A plays it.", "https://x.org"
+    )
 
 
-def drawing(*keys: str):  # noqa: ANN201 - a test helper
+def drawing(*keys: str) -> tuple[Callable[[frozenset[str]], Question | None], list[frozenset[str]]]:
     """A draw that returns the first of `keys` not asked yet, and records what it was shown."""
     seen: list[frozenset[str]] = []
 
@@ -141,7 +143,7 @@ async def test_leaderboard_stats_and_forgetting_a_fan(db: aiosqlite.Connection) 
 
 async def test_a_discarded_question_frees_its_channel_and_its_key(db: aiosqlite.Connection) -> None:
     store = TriviaRepository(db)
-    draw, seen = drawing("a", "b")
+    draw, _ = drawing("a", "b")
     opened = await store.open_question(GUILD, CHANNEL, NOW, LATER, draw)
     assert opened.question is not None
     await store.discard(opened.question.id)

@@ -137,7 +137,9 @@ def test_no_repeat_until_the_pool_is_used_up(base: TriviaBase) -> None:
     assert asked == {seed.key for seed in pool.seeds()}
 
 
-def test_newcomers_are_new_and_wrong_answers_are_returning_characters(catalog: Catalog, base: TriviaBase) -> None:
+def test_newcomers_are_new_and_wrong_answers_are_returning_characters(
+    catalog: Catalog, base: TriviaBase
+) -> None:
     debut = {c.name: min(c.seasons) for c in catalog.dataset.characters if c.seasons}
     newcomers = [s for s in base.pool(NO_LIMIT).seeds() if s.kind == "newcomer"]
     assert newcomers
