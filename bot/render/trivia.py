@@ -33,8 +33,8 @@ def question_embed(asked: AskedQuestion, caught_up: str | None) -> discord.Embed
         title="🎲 Trivia", description=f"**{_text(asked.question.prompt)}**", colour=BRAND_COLOUR
     )
     embed.add_field(
-        name="Time",
-        value=f"{_seconds(asked)} seconds: closes {timestamp(asked.closes_at, 'R')}",
+        name="Time to answer",
+        value=f"{_seconds(asked)} seconds (closes {timestamp(asked.closes_at, 'R')})",
         inline=False,
     )
     footer = "One answer each: pick a button, you'll be told privately whether you're right."

@@ -56,7 +56,7 @@ async def test_two_fans_answer_each_privately_then_the_reveal_and_the_leaderboar
     result, asked = await play(emulator, bot, guild, fan)
     [embed] = result.embeds
     assert asked.question.prompt in embed["description"]
-    assert "20 seconds" in fields(embed)["Time"]
+    assert "20 seconds" in fields(embed)["Time to answer"]
     shown = buttons(result.message)
     assert [b["label"] for b in shown] == list(asked.question.choices)
     assert 3 <= len(shown) <= 5 and not any(b.get("disabled") for b in shown)
@@ -153,7 +153,7 @@ async def test_the_answer_is_revealed_on_time_by_the_background_loop(
     monkeypatch.setattr(TriviaGame, "question_seconds", 0.3)
     bot = await start_bot()
     result, _ = await play(emulator, bot, guild, fan)
-    assert "0 seconds" in fields(result.embeds[0])["Time"]
+    assert "0 seconds" in fields(result.embeds[0])["Time to answer"]
     for _ in range(100):
         message = emulator.find_message(int(result.message["id"]))
         if message and message["embeds"][0]["title"].endswith("time's up"):
