@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,22 @@ def test_a_member_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     assert "Note: Discord hides /config spoilers from members without Manage Server" in refused
     assert "  You need the Manage Server permission to use this command." in refused
     assert "Spoiler limit: None" in ask(database, "/config show")
+
+
+def test_trivia_and_polls_from_the_command_line(tmp_path: Path) -> None:
+    shown = ask(tmp_path / "first.sqlite3", "/trivia play")
+    assert "┃ 🎲 Trivia" in shown and "Time to answer: 20 seconds" in shown
+    label = re.findall(r"\[ ([^\]]+) \]", shown)[0]
+    # A fresh database and the same fixed clock: the same question, answered this time.
+    database = tmp_path / "ask.sqlite3"
+    answered = ask(database, "/trivia play", "--click", label)
+    assert f"» clicked '{label}'" in answered
+    assert "✅ Right" in answered or "❌ Not this time" in answered
+    assert "already open in this channel" in ask(database, "/trivia play")
+    assert "┃ 🏆 Trivia leaderboard" in ask(database, "/trivia leaderboard")
+    assert "1 answer" in ask(database, "/trivia stats")
+    poll = ask(database, "/poll about:season")
+    assert "📊 Poll: Which Heartstopper season is your favourite?" in poll and "○ Season 3" in poll
 
 
 def test_every_registered_command_is_run_here(tmp_path: Path) -> None:
