@@ -26,12 +26,14 @@ from bot.render.me import (
     NOT_FORGOTTEN,
     NOTHING_TO_FORGET,
     REPORTS_FIELD,
+    TRIVIA_FIELD,
     forget_question,
     me_embed,
     me_spoilers_off_text,
     me_spoilers_set_text,
     me_timezone_text,
     reports_text,
+    trivia_text,
 )
 from bot.render.spoilers import spoiler_level_label, volume_level_label
 from bot.services.personal_data import forget_fan
@@ -130,6 +132,8 @@ class Me(
         fields: list[tuple[str, str]] = []
         if reports := await self.bot.reports.count_by(user_id):
             fields.append((REPORTS_FIELD, reports_text(reports)))
+        if answers := await self.bot.trivia.store.answers_by(user_id):
+            fields.append((TRIVIA_FIELD, trivia_text(answers)))
         return fields
 
     @app_commands.command(name="forget", description="Delete everything Fandex stores about you, at once")

@@ -34,6 +34,7 @@ from .models import (
     VIEW_CHANNEL,
     User,
 )
+from .polls import poll_in, poll_problems
 from .records import Hang, RecordedRequest, ValidationError
 
 if TYPE_CHECKING:
@@ -118,6 +119,9 @@ async def _answer(
 ) -> web.StreamResponse:
     if body is not None and emu.validator is not None:
         for problem in emu.validator.request_errors(request.method, path, body):
+            emu.validation_errors.append(ValidationError(request.method, path, problem, body))
+    if (poll := poll_in(body)) is not None:  # Discord's poll rules beyond the document, checked always
+        for problem in poll_problems(poll):
             emu.validation_errors.append(ValidationError(request.method, path, problem, body))
     # Webhook and interaction-callback routes authenticate by their token; the rest need the bot's.
     authorization = request.headers.get("Authorization", "")
@@ -218,6 +222,7 @@ class Routes:
             ("GET", "/channels/{channel_id}", self.get_channel),
             ("GET", "/channels/{channel_id}/messages", self.list_messages),
             ("POST", "/channels/{channel_id}/messages", self.create_message),
+            ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.edit_message),
             ("GET", "/guilds/{guild_id}", self.get_guild),
             ("GET", "/guilds/{guild_id}/roles", self.guild_roles),
             ("GET", "/guilds/{guild_id}/channels", self.guild_channels),
@@ -499,6 +504,27 @@ class Routes:
             self.emu.remember_nonce(channel_id, nonce, message)
         if self.emu.on_message_stored is not None:
             self.emu.on_message_stored(message)
+        return reply(message)
+
+    async def edit_message(self, request: web.Request) -> web.Response:
+        """Edit one of the bot's own messages in a channel (View Channel is the only permission it needs)."""
+        channel_id = int(request.match_info["channel_id"])
+        found = self.emu.channel(channel_id)
+        if found is None:
+            return error(404, "Unknown Channel", 10003)
+        guild, channel = found
+        if not guild.permissions_in(channel, self.emu.bot_user.id) & VIEW_CHANNEL:
+            return error(403, "Missing Access", 50001)
+        message_id = request.match_info["message_id"]
+        message = next(
+            (m for m in self.emu.world.messages.get(channel_id, []) if m["id"] == message_id), None
+        )
+        if message is None:
+            return error(404, "Unknown Message", 10008)
+        if message["author"]["id"] != str(self.emu.bot_user.id):
+            return error(403, "Cannot edit a message authored by another user", 50005)
+        self.emu.apply_edit(message, request[BODY] or {})
+        self.emu.dispatch("MESSAGE_UPDATE", message)
         return reply(message)
 
     async def list_messages(self, request: web.Request) -> web.Response:

@@ -59,6 +59,7 @@ from .models import (
     iso,
 )
 from .openapi import ValidationUnavailable, load_validator
+from .polls import poll_response
 from .records import Fault, Hang, RecordedRequest, ValidationError
 from .rest import build_app
 
@@ -915,6 +916,8 @@ class DiscordEmulator:
             message["guild_id"] = str(guild.id)
         if body.get("nonce") is not None:
             message["nonce"] = body["nonce"]
+        if isinstance(body.get("poll"), dict):  # a poll is set when the message is created, never edited
+            message["poll"] = poll_response(body["poll"], self.clock())
         if record is not None:
             message["webhook_id"] = str(self.application_id)
             message["application_id"] = str(self.application_id)

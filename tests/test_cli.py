@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -182,6 +183,22 @@ def test_a_fans_own_settings_persist_between_runs_until_forgotten(tmp_path: Path
         "[ Delete everything ]" in forgotten and "everything Fandex stored about you is deleted" in forgotten
     )
     assert "┃ Nothing." in ask(database, "/me show")
+
+
+def test_trivia_and_polls_from_the_command_line(tmp_path: Path) -> None:
+    shown = ask(tmp_path / "first.sqlite3", "/trivia play")
+    assert "┃ 🎲 Trivia" in shown and "Time to answer: 20 seconds" in shown
+    label = re.findall(r"\[ ([^\]]+) \]", shown)[0]
+    # A fresh database and the same fixed clock: the same question, answered this time.
+    database = tmp_path / "ask.sqlite3"
+    answered = ask(database, "/trivia play", "--click", label)
+    assert f"» clicked '{label}'" in answered
+    assert "✅ Right" in answered or "❌ Not this time" in answered
+    assert "already open in this channel" in ask(database, "/trivia play")
+    assert "┃ 🏆 Trivia leaderboard" in ask(database, "/trivia leaderboard")
+    assert "1 answer" in ask(database, "/trivia stats")
+    poll = ask(database, "/poll about:season")
+    assert "📊 Poll: Which Heartstopper season is your favourite?" in poll and "○ Season 3" in poll
 
 
 def test_every_registered_command_is_run_here(tmp_path: Path) -> None:

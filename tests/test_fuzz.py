@@ -271,7 +271,7 @@ def message_problems(body: dict[str, Any], *, creates: bool) -> list[str]:
     if "Traceback (most recent call last)" in blob:
         problems.append("a traceback was shown to the user")
     if creates:
-        if not (content.strip() or embeds or body.get("components")):
+        if not (content.strip() or embeds or body.get("components") or body.get("poll")):
             problems.append("an empty message (Discord rejects it)")
         mentions = body.get("allowed_mentions")
         if mentions is None:

@@ -73,6 +73,17 @@ EXAMPLES: tuple[Example, ...] = (
         "/config spoilers season:1 volume:2", caption="A moderator sets how far the server has caught up…"
     ),
     Example("/plot season:2 episode:5", caption="…and later story content is hidden behind spoiler tags."),
+    Example(
+        "/trivia play",
+        ("--click", "Girls"),
+        caption="A question for the channel from the canon, within the spoiler limit; each fan's answer is "
+        "confirmed privately, and the answer and its source replace the buttons after 20 seconds.",
+    ),
+    Example("/trivia leaderboard"),
+    Example("/trivia stats", caption="A fan's own numbers, privately (in DMs: over every server)."),
+    Example(
+        "/poll about:book", caption="A native Discord poll of the canon: books beyond the limit are left out."
+    ),
     Example("/config spoilers-off"),
     Example("/config timezone tz:Europe/London"),
     Example("/config announcements channel:#announcements role:@fans reminder:1 day"),

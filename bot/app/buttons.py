@@ -13,6 +13,7 @@ import discord
 from bot.app.components import send_with_view
 from bot.app.replies import send_private
 from bot.app.reports import ReportButton, report_button
+from bot.app.trivia_buttons import TriviaAnswerButton
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.common import all_sources_text
 from bot.render.story import Answer, production_sources, work_sources
@@ -118,4 +119,8 @@ async def send_answer(
     await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources), private=private)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (AllSourcesButton, ReportButton)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    AllSourcesButton,
+    ReportButton,
+    TriviaAnswerButton,
+)

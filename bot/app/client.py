@@ -28,6 +28,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
 from bot.services.personal_data import FanStore
+from bot.services.trivia import TriviaGame
 from bot.storage.database import open_database
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.meta import MetaRepository
@@ -71,6 +72,7 @@ class FandexBot(commands.Bot):
     server_events: ServerEventRepository
     reports: ReportRepository
     user_settings: UserSettingsRepository
+    trivia: TriviaGame
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
@@ -123,12 +125,13 @@ class FandexBot(commands.Bot):
         self.server_events = ServerEventRepository(self.db, self.clock)
         self.reports = ReportRepository(self.db, self.clock)
         self.user_settings = UserSettingsRepository(self.db, self.clock)
+        self.trivia = TriviaGame(self)
         for name in extension_names():
             await self.load_extension(name)
 
     def fan_stores(self) -> tuple[FanStore, ...]:
         """Every repository holding something about a fan: `/me forget` deletes from all of them at once."""
-        return (self.user_settings, self.reports)
+        return (self.user_settings, self.reports, self.trivia.store)
 
     @property
     def dataset(self) -> Dataset:

@@ -201,10 +201,11 @@ class ComponentFallback:
 
 async def send_with_view(
     interaction: discord.Interaction[FandexBot], view: discord.ui.View, **kwargs: Any
-) -> None:
+) -> discord.InteractionCallbackResponse[FandexBot]:
     """Answer with a message carrying `view`, recorded so that its components are not taken for expired."""
     callback = await interaction.response.send_message(view=view, **kwargs)
     interaction.client.components.track(view, callback.message_id)
+    return callback
 
 
 async def edit_with_view(

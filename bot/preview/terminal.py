@@ -156,6 +156,10 @@ def render_message(message: Mapping[str, Any], context: RenderContext) -> list[s
         if lines:
             lines.append("")
         lines.extend(render_embed(embed, context))
+    if poll := message.get("poll"):
+        if lines:
+            lines.append("")
+        lines.extend(render_poll(poll, context))
     components = render_components(message.get("components") or [], context)
     if components:
         if lines:
@@ -202,6 +206,20 @@ def render_embed(embed: Mapping[str, Any], context: RenderContext) -> list[str]:
         body.append("")
         body.extend(f"— {line}" for line in " · ".join(parts).splitlines())
     return [f"{EMBED_BAR}{line}".rstrip() for line in body]
+
+
+def render_poll(poll: Mapping[str, Any], context: RenderContext) -> list[str]:
+    """A native poll: the question, each answer, and when it closes."""
+    question = render_inline((poll.get("question") or {}).get("text") or "", context)
+    lines = [f"📊 Poll: {question}"]
+    for answer in poll.get("answers") or []:
+        lines.append(f"    ○ {render_inline((answer.get('poll_media') or {}).get('text') or '', context)}")
+    how = "several answers each" if poll.get("allow_multiselect") else "one answer each"
+    if expiry := poll.get("expiry"):
+        closes = relative_time(datetime.fromisoformat(expiry) - context.now)
+        how += f", closes {closes}"
+    lines.append(f"    ({how})")
+    return lines
 
 
 def render_components(components: Sequence[Mapping[str, Any]], context: RenderContext) -> list[str]:

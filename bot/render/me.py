@@ -11,9 +11,21 @@ from bot.render.common import BRAND_COLOUR, fit_embed, timestamp
 from bot.render.spoilers import spoiler_promise
 
 # What /me forget deletes, named in its question; the features that store more about a fan add theirs.
-STORED_KINDS = ("your spoiler limit", "your time zone", 'the "Something wrong?" reports you sent')
+STORED_KINDS = (
+    "your spoiler limit",
+    "your time zone",
+    'the "Something wrong?" reports you sent',
+    "your trivia answers and scores",
+)
 
 REPORTS_FIELD = "Reports you sent"
+TRIVIA_FIELD = "Trivia"
+
+
+def trivia_text(answers: int) -> str:
+    """The /me show line for the fan's trivia answers (and the scores built from them)."""
+    noun = "answer" if answers == 1 else "answers"
+    return f"{answers} {noun} to /trivia questions, and your points and streaks in each server."
 
 
 def reports_text(count: int) -> str:

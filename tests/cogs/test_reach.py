@@ -165,11 +165,12 @@ async def test_private_true_answers_ephemerally_on_every_fan_command(
         assert dm.ephemeral, path
         group = await emulator.slash_dm(fan, path, private_channel=True, private=True, **options)
         assert group.ephemeral, path
-    # Every fan command but /me (always private) has the option, and is run above: a command added later
-    # must get the option and an entry in FAN_CALLS.
+    # Every fan command but /me (always private) and community play (a question or a poll is for the
+    # channel together; /trivia stats answers privately) has the option, and is run above: a command added
+    # later must get the option and an entry in FAN_CALLS.
     paths = [(path, specs) for c in emulator.registered_commands() for path, specs in _paths(c)]
     with_private = {path for path, specs in paths if any(o["name"] == "private" for o in specs)}
-    answering = {path for path, _ in paths if path.split()[0] not in ("me", "config")}
+    answering = {path for path, _ in paths if path.split()[0] not in ("me", "config", "trivia", "poll")}
     assert with_private == answering == fan_paths
 
 

@@ -183,3 +183,21 @@ def test_any_text_renders(text: str) -> None:
     render_message(
         {"content": text, "embeds": [{"title": text, "fields": [{"name": text, "value": text}]}]}, CONTEXT
     )
+
+
+def test_a_native_poll_shows_its_question_answers_and_closing_time() -> None:
+    poll = {
+        "question": {"text": "Which season is your favourite?"},
+        "answers": [
+            {"answer_id": 1, "poll_media": {"text": "Season 1"}},
+            {"answer_id": 2, "poll_media": {"text": "Season 2"}},
+        ],
+        "expiry": (NOW + timedelta(hours=24)).isoformat(),
+        "allow_multiselect": False,
+    }
+    assert render_message({"content": "", "poll": poll}, CONTEXT) == [
+        "📊 Poll: Which season is your favourite?",
+        "    ○ Season 1",
+        "    ○ Season 2",
+        "    (one answer each, closes in a day)",
+    ]

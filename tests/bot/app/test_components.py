@@ -133,6 +133,7 @@ async def test_live_buttons_and_menus_are_answered_by_their_view_alone(
 
 def test_every_new_view_is_sent_through_send_with_view() -> None:
     # An untracked view would look expired: its clicks would get the "expired" reply besides its own.
+    # A view of DynamicItem buttons only (marked so) is answered by custom_id and cannot look expired.
     root = Path(__file__).resolve().parents[3]
     found = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"
@@ -140,6 +141,6 @@ def test_every_new_view_is_sent_through_send_with_view() -> None:
         for path in sorted((root / folder).rglob("*.py"))
         if path.name != "components.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if re.search(r"\bview=(?!None\b|self\b)", line)
+        if re.search(r"\bview=(?!None\b|self\b)", line) and not line.endswith("# DynamicItems only")
     ]
     assert not found, "send new views with bot.app.components.send_with_view:\n" + "\n".join(found)
