@@ -28,7 +28,11 @@ class Poll(commands.Cog):
         self.bot = bot
 
     @everywhere
-    @app_commands.command(name="poll", description="A poll of the canon: favourite season, book, character…")
+    @app_commands.command(
+        name="poll",
+        description="A poll of the canon: favourite season, book, character…",
+        extras={"example": "/poll about:season"},
+    )
     @app_commands.describe(
         about="What fans vote on",
         season="For a character or episode poll: the season (2, Season 2, s2) or the film",

@@ -30,6 +30,7 @@ def command_help(tree: app_commands.CommandTree) -> list[CommandHelp]:
             description=command.description,
             example=str(command.extras.get("example") or _usage(command)),
             moderators=_for_moderators(command),
+            group_description=command.root_parent.description if command.root_parent else "",
         )
         for command in tree.walk_commands()
         if isinstance(command, app_commands.Command)

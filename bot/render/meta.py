@@ -22,6 +22,7 @@ class CommandHelp:
     description: str
     example: str  # "/cast lookup name:Kit Connor"
     moderators: bool  # shown by Discord only to members with Manage Server
+    group_description: str = ""  # a subcommand's group ("Your own settings…"), shown once for the group
 
 
 def about_embed(
@@ -53,14 +54,26 @@ def about_embed(
     return fit_embed(embed)
 
 
-def _help_line(entry: CommandHelp) -> str:
-    return f"`{entry.example}` — {entry.description}"
+def _help_lines(entries: Sequence[CommandHelp]) -> list[str]:
+    """One line per command; a group's subcommands share one line (each example, then the group's words),
+    so the whole list stays within one message as commands are added."""
+    groups: dict[str, list[CommandHelp]] = {}
+    for entry in entries:
+        groups.setdefault(entry.name.split(" ", 1)[0], []).append(entry)
+    lines: list[str] = []
+    for members in groups.values():
+        if len(members) == 1:
+            lines.append(f"`{members[0].example}` — {members[0].description}")
+            continue
+        examples = " · ".join(f"`{member.example}`" for member in members)
+        lines.append(f"{examples} — {members[0].group_description or members[0].description}")
+    return lines
 
 
 def help_embed(entries: Sequence[CommandHelp], dataset: Dataset) -> discord.Embed:
     """Every command with one example, fans' commands first, within 2,000 characters in all."""
-    fans = [_help_line(entry) for entry in entries if not entry.moderators]
-    moderators = [_help_line(entry) for entry in entries if entry.moderators]
+    fans = _help_lines([entry for entry in entries if not entry.moderators])
+    moderators = _help_lines([entry for entry in entries if entry.moderators])
     intro = (
         f"Answers about **{dataset.title}** from a dataset checked on {long_date(dataset.verified_on)}. "
         "Type `/` and pick a command: options suggest values as you type."

@@ -104,7 +104,7 @@ def test_books_beyond_the_limit_are_not_offered(catalog: Catalog) -> None:
     [
         ("weather", None, 24, InvalidOptionError, "Pick what the poll is about"),
         ("character", None, 24, InvalidOptionError, "needs a `season`"),
-        ("character", "9", 24, NotFoundError, "I don't know a season called"),
+        ("character", "9", 24, NotFoundError, "There is no Season 9"),
         ("book", None, 0, InvalidOptionError, "`hours` must be"),
         ("book", None, 769, InvalidOptionError, "`hours` must be"),
         ("book", None, True, InvalidOptionError, "`hours` must be"),

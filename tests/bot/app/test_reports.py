@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -108,7 +109,7 @@ async def test_a_picked_cast_member_gets_the_button_and_a_server_event_none(
     assert form.data["title"] == "Report a fact about Sarah Nelson"
 
     await fandex.server_events.add(
-        guild.id, name="Watch party", date=PartialDate.parse("2026-12-24"), created_by=1
+        guild.id, name="Watch party", date=PartialDate.parse("2026-12-24"), created_by=1, zone=ZoneInfo("UTC")
     )
     party = await emulator.slash(guild, fan, "countdown", event="Watch party")
     assert party.embeds and party.custom_ids() == []  # the server's own event is its moderators' to fix

@@ -148,6 +148,13 @@ def test_help_puts_fans_first_and_stays_under_2000_characters(dataset: Dataset) 
     description = help_embed(entries, dataset).description or ""
     assert description.index("**For fans**") < description.index("`/plot season:2` — What happens")
     assert description.index("**For moderators**") < description.index("`/config show` — Settings")
+    grouped = [
+        CommandHelp("me show", "Show", "/me show", moderators=False, group_description="Your own settings"),
+        CommandHelp(
+            "me forget", "Forget", "/me forget", moderators=False, group_description="Your own settings"
+        ),
+    ]
+    assert "`/me show` · `/me forget` — Your own settings" in (help_embed(grouped, dataset).description or "")
     many = [CommandHelp(f"c{i}", "d" * 100, f"/c{i} " + "o" * 90, moderators=i % 2 == 0) for i in range(40)]
     embed = help_embed(many, dataset)
     assert len(embed.title or "") + len(embed.description or "") <= 2000
