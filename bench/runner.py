@@ -330,6 +330,15 @@ async def _stream(side: Side, stop: asyncio.Event, options: Requests) -> None:
         i += 1
 
 
+async def _settled(side: Side, timeout: float = 60.0) -> None:  # noqa: ASYNC109 (a deadline)
+    """Wait until every interaction sent so far is answered, so a reload is not timed behind a backlog."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if all(r.callback_at is not None for r in side.emulator.world.interactions.values()):
+            return
+        await asyncio.sleep(0.1)
+
+
 async def reloads(
     side: Side, rounds: int, options: Callable[[int], tuple[str, dict[str, Any]]]
 ) -> list[Reload]:
@@ -337,6 +346,7 @@ async def reloads(
     measured: list[Reload] = []
     emulator = side.emulator
     for _ in range(rounds):
+        await _settled(side)
         before = len(emulator.world.interactions)
         stop = asyncio.Event()
         streams = [asyncio.create_task(_stream(side, stop, options)) for _ in range(4)]
