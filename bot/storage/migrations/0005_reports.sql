@@ -3,7 +3,7 @@
 -- created_at is ISO 8601 in UTC with microseconds (bot/storage/reports.py), so text order is time order.
 CREATE TABLE reports (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    entry_kind  TEXT    NOT NULL CHECK (entry_kind IN ('production', 'work', 'character', 'event')),
+    entry_kind  TEXT    NOT NULL CHECK (entry_kind IN ('production', 'work', 'character', 'event', 'faq')),
     entry_id    TEXT    NOT NULL CHECK (length(entry_id) BETWEEN 1 AND 100),
     entry_title TEXT    NOT NULL,  -- the entry's title when reported: the dataset may change since
     guild_id    INTEGER NULL,      -- NULL: sent from a direct message

@@ -118,6 +118,32 @@ async def test_a_picked_cast_member_gets_the_button_and_a_server_event_none(
 # -- a report ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("command", "options", "entry"),
+    [
+        ("plot", {"season": "2"}, EntryRef("production", "season-2")),
+        ("volume", {"book": "Solitaire"}, EntryRef("work", "solitaire")),
+        ("countdown", {"event": "film"}, EntryRef("event", "film-premiere")),
+        ("faq", {"question": "directors"}, EntryRef("faq", "directors")),
+    ],
+)
+async def test_a_report_on_every_kind_of_answer_is_stored(
+    emulator: DiscordEmulator,
+    start_bot: StartBot,
+    guild: Guild,
+    fan: User,
+    command: str,
+    options: dict[str, str],
+    entry: EntryRef,
+) -> None:
+    fandex = await start_bot(clock=FakeClock(NOW))
+    answer = await emulator.slash(guild, fan, command, **options)
+    done = await emulator.submit_modal(await open_form(emulator, answer, fan), {"report": "A date is wrong."})
+    private_and_silent(done)
+    [report] = await fandex.reports.newest(10)
+    assert report.entry == entry and report.text == "A date is wrong."
+
+
 async def test_a_report_is_stored_with_its_entry_place_and_time_and_answered_privately(
     emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
 ) -> None:
