@@ -18,7 +18,7 @@ from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import clean_event_name, find_server_event, parse_event_date, zone_of
 from bot.domain.errors import NotFoundError
 from bot.domain.server_events import ServerEventBook, server_event_book
-from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
+from bot.domain.spoilers import check_spoiler_limit, nothing_hidden
 from bot.domain.text import clean_user_text
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
@@ -31,10 +31,10 @@ from bot.render.countdown import (
 )
 from bot.render.settings import settings_embed
 from bot.render.spoilers import (
-    spoiler_level_label,
+    season_level_choices,
     spoiler_limit_lifted_text,
     spoiler_limit_set_text,
-    volume_level_label,
+    volume_level_choices,
 )
 from bot.services.announcement_checks import check_announcement_channel, check_announcement_role
 from bot.services.scheduled_events import add_listed_event, delete_scheduled_event
@@ -142,22 +142,14 @@ class Config(
     async def spoiler_season_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        levels = range(max_spoiler_season(self.bot.dataset) + 1)
-        return [
-            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
-            for level in levels
-        ]
+        return season_level_choices(self.bot.dataset)
 
     @spoilers.autocomplete("volume")
     @safe_autocomplete
     async def spoiler_volume_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        levels = range(max_spoiler_volume(self.bot.dataset) + 1)
-        return [
-            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
-            for level in levels
-        ]
+        return volume_level_choices(self.bot.dataset)
 
     @app_commands.command(
         name="spoilers-off",

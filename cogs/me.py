@@ -18,7 +18,7 @@ from bot.app.confirm import ConfirmView
 from bot.app.reach import everywhere
 from bot.app.replies import send_private
 from bot.app.tree import safe_autocomplete
-from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
+from bot.domain.spoilers import check_spoiler_limit, nothing_hidden
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
 from bot.render.me import (
@@ -35,7 +35,7 @@ from bot.render.me import (
     reports_text,
     trivia_text,
 )
-from bot.render.spoilers import spoiler_level_label, volume_level_label
+from bot.render.spoilers import season_level_choices, volume_level_choices
 from bot.services.personal_data import forget_fan
 
 if TYPE_CHECKING:
@@ -78,22 +78,14 @@ class Me(
     async def season_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        levels = range(max_spoiler_season(self.bot.dataset) + 1)
-        return [
-            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
-            for level in levels
-        ]
+        return season_level_choices(self.bot.dataset)
 
     @spoilers.autocomplete("volume")
     @safe_autocomplete
     async def volume_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        levels = range(max_spoiler_volume(self.bot.dataset) + 1)
-        return [
-            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
-            for level in levels
-        ]
+        return volume_level_choices(self.bot.dataset)
 
     @app_commands.command(name="spoilers-off", description="Lift your own spoiler limit")
     async def spoilers_off(self, interaction: discord.Interaction[FandexBot]) -> None:
