@@ -37,8 +37,10 @@ class FloorBot(discord.Client):
         )
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(floor)
+        self.tree.add_command(floor_button)
 
     async def setup_hook(self) -> None:
+        self.add_view(FloorButton())  # persistent, as Fandex answers its buttons after a restart
         # A bare bot syncs on every start; against the emulator a PUT costs about a millisecond.
         await self.tree.sync()
 
@@ -56,6 +58,22 @@ class FloorBot(discord.Client):
 @app_commands.describe(query="Ignored; it gives autocomplete something to complete")
 async def floor(interaction: discord.Interaction, query: str | None = None) -> None:
     await interaction.response.send_message(embed=EMBED)
+
+
+class FloorButton(discord.ui.View):
+    """One button that answers privately with a constant text: the floor for a trivia answer click."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @discord.ui.button(label="Answer", custom_id="floor:answer")
+    async def answer(self, interaction: discord.Interaction, button: discord.ui.Button[FloorButton]) -> None:
+        await interaction.response.send_message("Counted.", ephemeral=True)
+
+
+@app_commands.command(name="floor-button", description="Answer with a constant message and a button")
+async def floor_button(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message(embed=EMBED, view=FloorButton())
 
 
 @floor.autocomplete("query")

@@ -138,6 +138,9 @@ def markdown(results: Results, *, mode: str, seconds: float) -> str:
         "the callback POST.",
         f"- Burst: {plan.burst} interactions dispatched at once ({plan.burst_rounds} round(s)); Fandex "
         "gets a mix of /cast lookup, /plot, /volume and /countdown, the floor its one command.",
+        "- Trivia answer click: each click by a new fan on a /trivia play question (a new question in a new "
+        "channel every 100 clicks; the answer is stored before the private verdict), against the floor's "
+        "button that answers with a constant private text; alternating per click.",
         "- Memory: VmRSS of the bot process once ready and after answering each command once.",
         "- Start → ready: from spawning `python -m ...` to the bot's on_ready log line; discord.py waits "
         "2 s (`guild_ready_timeout`) after the last GUILD_CREATE in both bots.",

@@ -37,6 +37,7 @@ READY_LINE = r"Connected as "  # logged by FandexBot.on_ready and by the floor b
 FANDEX_ARGS = ["-m", "bot"]
 FLOOR_ARGS = ["-m", "bench.floor_bot"]
 BIG_DATASET_SIZE = 10_000
+QUESTION_CLICKS = 100  # answers per trivia question: well inside its 20 seconds
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,28 @@ class Side:
     async def autocomplete(self, command: str, option: str, value: str) -> float:
         await self.emulator.autocomplete(self.guild, self.user, command, option, value)
         return self._last_elapsed()
+
+    async def answer_clicks(self, command: str, clicks: int) -> AsyncIterator[float]:
+        """`clicks` answer buttons pressed, each by a new member (a fan answers a question once): `command`
+        posts the question with its buttons, again in a new channel every QUESTION_CLICKS clicks (one open
+        question per channel). Only the clicks are timed."""
+        done = 0
+        while done < clicks:
+            channel = self.guild.add_channel(f"play-{done}")  # CHANNEL_CREATE reaches the bot first
+            posted = await self.emulator.slash(self.guild, self.user, command, _channel=channel)
+            buttons = [
+                c["custom_id"]
+                for row in (posted.message or {}).get("components", [])
+                for c in row.get("components", [])
+                if c.get("type") == 2 and "custom_id" in c
+            ]
+            if not buttons:
+                raise RuntimeError(f"{command} posted no buttons: {posted.content or posted.callback}")
+            for n in range(min(QUESTION_CLICKS, clicks - done)):
+                fan = self.emulator.add_user(f"answering-fan-{done}")
+                self.emulator.member(self.guild, fan)
+                yield (await self.emulator.click(posted, buttons[n % len(buttons)], user=fan)).elapsed
+                done += 1
 
     def _last_elapsed(self) -> float:
         record = next(reversed(self.emulator.world.interactions.values()))
@@ -121,6 +144,24 @@ class Results:
     ready_seconds: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
     matcher: list[Any] = field(default_factory=list)
     reloads: dict[str, list[Reload]] = field(default_factory=dict)  # dataset label -> one per SIGHUP
+
+
+async def measure_answer_clicks(fandex: Side, floor: Side, plan: Plan) -> tuple[Latency, Latency]:
+    """A trivia answer click (/trivia play's buttons) against the floor's button, alternating per click."""
+    ours, theirs = Latency(), Latency()
+    total = plan.warmup + plan.sequential
+    streams = (
+        (fandex.answer_clicks("trivia play", total), ours),
+        (floor.answer_clicks("floor-button", total), theirs),
+    )
+    with driver_gc_paused():
+        for i in range(total):
+            for clicks, latency in streams if i % 2 else reversed(streams):
+                elapsed = await anext(clicks)
+                if i >= plan.warmup:
+                    latency.samples.append(elapsed)
+    log.info("answer click: p99 %.2f ms vs floor %.2f ms", ours.p99 * 1000, theirs.p99 * 1000)
+    return ours, theirs
 
 
 def percentile(samples: Sequence[float], which: int) -> float:
@@ -389,6 +430,7 @@ async def run(plan: Plan) -> Results:
         ):
             commands = fandex.emulator.registered_commands()
             results.latency.update(await measure_sequential(fandex, floor, loads, plan))
+            results.latency["trivia answer click"] = await measure_answer_clicks(fandex, floor, plan)
             mix = burst_mix(dataset)
             for side, requests in ((fandex, mix), (floor, lambda i: ("floor", {}))):
                 await burst(side, plan.burst // 5, requests)  # warm-up: both sides open their connections

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.config import ConfigError, Settings, configure_logging, load_settings, without_password
 from bot.domain.source import DatasetError
 from bot.preview.arguments import add_parser as add_ask_parser
 
@@ -198,14 +198,16 @@ def check_data(path: Path | None, now: datetime | None = None) -> int:
 def reports(limit: int) -> int:
     """Print the newest `limit` reports from DATABASE_PATH, read-only (the bot may be running on it)."""
     from bot.domain.clock import SystemClock
+    from bot.domain.errors import StorageError
     from bot.render.reports import report_listing
-    from bot.storage.database import open_read_only
+    from bot.storage.database import open_reader
     from bot.storage.reports import ReportRepository
 
-    path = load_settings(require_token=False).database_path
+    settings = load_settings(require_token=False)
+    path = without_password(settings.database_url) or settings.database_path  # never print a password
 
     async def listing() -> list[str] | None:
-        db = await open_read_only(path)
+        db = await open_reader(settings)
         try:
             repository = ReportRepository(db, SystemClock())
             if not await repository.table_exists():
@@ -222,7 +224,7 @@ def reports(limit: int) -> int:
             file=sys.stderr,
         )
         return 1
-    except sqlite3.DatabaseError as exc:  # not an SQLite file, or unreadable
+    except (sqlite3.DatabaseError, StorageError) as exc:  # not an SQLite file, unreadable, unreachable
         print(f"fandex: cannot read the database {path}: {exc}", file=sys.stderr)
         return 1
     if lines is None:

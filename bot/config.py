@@ -30,13 +30,15 @@ class Settings:
     log_level: str = "INFO"
     api_base: str | None = None
     gateway_url: str | None = None
+    # postgresql://user:password@host:port/database: PostgreSQL instead of SQLite (database_path unused).
+    database_url: str | None = None
 
     def __repr__(self) -> str:  # never let the token reach a log line
         return (
             f"Settings(token=<hidden>, database_path={self.database_path!s}, "
             f"dataset_path={self.dataset_path!s}, "
             f"dev_guild_id={self.dev_guild_id}, log_level={self.log_level}, api_base={self.api_base}, "
-            f"gateway_url={self.gateway_url})"
+            f"gateway_url={self.gateway_url}, database_url={without_password(self.database_url)})"
         )
 
 
@@ -56,6 +58,37 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], example: s
     if parts.scheme not in schemes or not parts.netloc:
         raise ConfigError(f"{name} must be a {'/'.join(schemes)} URL such as {example}; got {value!r}.")
     return value.rstrip("/")
+
+
+def _database_url(env: Mapping[str, str]) -> str | None:
+    value = env.get("DATABASE_URL", "").strip()
+    if not value:
+        return None
+    example = "postgresql://fandex:secret@127.0.0.1:5432/fandex"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("postgresql", "postgres") or not (parts.netloc or parts.query):
+        raise ConfigError(
+            f"DATABASE_URL must be a postgresql:// URL such as {example}; got {without_password(value)!r}."
+        )
+    return value
+
+
+def without_password(url: str | None) -> str | None:
+    """The URL as it may be logged: any password replaced by ***."""
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<malformed>"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
@@ -95,6 +128,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         log_level=log_level,
         api_base=_url(env, "DISCORD_API_BASE", ("http", "https"), "http://127.0.0.1:8080/api/v10"),
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws", "wss"), "ws://127.0.0.1:8080/gateway"),
+        database_url=_database_url(env),
     )
 
 

@@ -18,7 +18,7 @@ from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import clean_event_name, find_server_event, parse_event_date, zone_of
 from bot.domain.errors import NotFoundError
 from bot.domain.server_events import ServerEventBook, server_event_book
-from bot.domain.spoilers import check_spoiler_limit, nothing_hidden
+from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.domain.text import clean_user_text
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
@@ -29,12 +29,13 @@ from bot.render.countdown import (
     server_event_choice_name,
     server_events_fields,
 )
+from bot.render.daily import daily_saved_text
 from bot.render.settings import settings_embed
 from bot.render.spoilers import (
-    season_level_choices,
+    spoiler_level_label,
     spoiler_limit_lifted_text,
     spoiler_limit_set_text,
-    volume_level_choices,
+    volume_level_label,
 )
 from bot.services.announcement_checks import check_announcement_channel, check_announcement_role
 from bot.services.scheduled_events import add_listed_event, delete_scheduled_event
@@ -142,14 +143,22 @@ class Config(
     async def spoiler_season_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        return season_level_choices(self.bot.dataset)
+        levels = range(max_spoiler_season(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
 
     @spoilers.autocomplete("volume")
     @safe_autocomplete
     async def spoiler_volume_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        return volume_level_choices(self.bot.dataset)
+        levels = range(max_spoiler_volume(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
 
     @app_commands.command(
         name="spoilers-off",
@@ -176,6 +185,7 @@ class Config(
         channel="The text channel to post in (I need View Channel, Send Messages and Embed Links there)",
         role="A role to ping (optional: without one, nobody is pinged)",
         reminder="Also post a reminder before each release",
+        thread="Open a spoiler-discussion thread on each release (I need Create Public Threads there)",
     )
     @app_commands.choices(
         reminder=[
@@ -190,9 +200,10 @@ class Config(
         channel: app_commands.Transform[discord.TextChannel, AnnouncementChannel],
         role: discord.Role | None = None,
         reminder: app_commands.Choice[str] | None = None,
+        thread: bool = False,
     ) -> None:
         assert interaction.guild is not None  # guild_only
-        check_announcement_channel(channel)
+        check_announcement_channel(channel, thread=thread is True)
         warnings = check_announcement_role(interaction.guild, role)
         settings = await self.bot.guild_settings.update(
             interaction.guild.id,
@@ -200,6 +211,8 @@ class Config(
             announce_role_id=role.id if role else None,
             reminder=reminder.value if reminder else "none",
             announce_error=None,
+            announce_thread=thread is True,
+            thread_error=None,
         )
         await interaction.response.send_message(announcements_saved_text(settings, warnings), ephemeral=True)
 
@@ -216,10 +229,44 @@ class Config(
             announce_role_id=None,
             reminder="none",
             announce_error=None,
+            announce_thread=False,
+            thread_error=None,
         )
         await interaction.response.send_message(
             "Release-day announcements are off. Turn them back on with `/config announcements`.",
             ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="daily",
+        description='Post "On this day" at 09:00 server time on days with an anniversary',
+        extras={"example": "/config daily channel:#general"},
+    )
+    @app_commands.describe(
+        channel="The text channel to post in (I need View Channel, Send Messages and Embed Links there)"
+    )
+    async def daily(
+        self,
+        interaction: discord.Interaction[FandexBot],
+        channel: app_commands.Transform[discord.TextChannel, AnnouncementChannel],
+    ) -> None:
+        assert interaction.guild is not None  # guild_only
+        check_announcement_channel(channel)
+        await self.bot.guild_settings.update(
+            interaction.guild.id, daily_channel_id=channel.id, daily_error=None
+        )
+        await interaction.response.send_message(daily_saved_text(channel.id), ephemeral=True)
+
+    @app_commands.command(
+        name="daily-off",
+        description='Stop posting "On this day" here',
+        extras={"example": "/config daily-off"},
+    )
+    async def daily_off(self, interaction: discord.Interaction[FandexBot]) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        await self.bot.guild_settings.update(interaction.guild_id, daily_channel_id=None, daily_error=None)
+        await interaction.response.send_message(
+            '"On this day" is off. Turn it back on with `/config daily`.', ephemeral=True
         )
 
     @app_commands.command(
@@ -288,6 +335,7 @@ class Config(
         event = find_server_event(events, name)
         if not await self.events.remove(interaction.guild.id, event.id):
             raise NotFoundError("That event was just removed by someone else.")
+        self.bot.dispatch("server_event_removed")  # fans' reminders of it are cancelled (cogs/reminders.py)
         note = None
         if event.scheduled_event_id is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)

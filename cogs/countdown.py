@@ -9,7 +9,6 @@ shorten `Announcer.poll_interval`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,14 +18,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.buttons import answer_view, send_embed
+from bot.app.background import BackgroundTask
+from bot.app.buttons import event_view, send_embed
+from bot.app.cards import CardCache, card_file
 from bot.app.components import send_with_view
 from bot.app.limits import time_zone_for
 from bot.app.reach import PRIVATE_OPTION, everywhere, installed_server_id
 from bot.app.tree import safe_autocomplete
 from bot.app.views import CandidateView
 from bot.domain.countdown import (
-    DATASET_KEY_PREFIX,
     CountdownEvent,
     lapsed,
     merged_events,
@@ -37,6 +37,7 @@ from bot.domain.countdown import (
 from bot.domain.event_search import OneEvent, match_event, suggest_events
 from bot.domain.server_events import server_event_book
 from bot.domain.settings import ZoneOwner
+from bot.render.cards import card_alt_text, countdown_card, render_countdown_card
 from bot.render.countdown import (
     countdown_embed,
     event_candidates_embed,
@@ -53,13 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHOICE_VALUE_LIMIT = 100
-
-
-def _report_view(shown: CountdownEvent | None) -> discord.ui.View | None:
-    """ "Something wrong?" under a dataset event; a server's own events are its moderators' to fix."""
-    if shown is None or not shown.key.startswith(DATASET_KEY_PREFIX):
-        return None
-    return answer_view("event", shown.key.removeprefix(DATASET_KEY_PREFIX))
+CARD_FILENAME = "countdown.png"  # the embed's image is `attachment://countdown.png`
 
 
 class Countdown(commands.Cog):
@@ -67,17 +62,14 @@ class Countdown(commands.Cog):
         self.bot = bot
         self.events = bot.server_events
         self.announcer = Announcer(bot, self.events)
-        self._loop_task: asyncio.Task[None] | None = None
+        self.background = BackgroundTask("fandex-announcements", self._announce_forever)
+        self.cards = CardCache()
 
     async def cog_load(self) -> None:
-        self._loop_task = asyncio.create_task(self._announce_forever(), name="fandex-announcements")
+        self.background.start()
 
     async def cog_unload(self) -> None:
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
-            self._loop_task = None
+        await self.background.stop()
 
     async def run_due_announcements(self) -> RunReport:
         """Post whatever is due right now (by the bot's clock); safe to call while the loop runs."""
@@ -116,6 +108,15 @@ class Countdown(commands.Cog):
         book = server_event_book(await self.events.for_guild(guild_id), now, server_zone)
         return zone_of(zone), owner, merged_events(self.bot.catalog.events, book.shown)
 
+    async def _card(
+        self, embed: discord.Embed, event: CountdownEvent, now: datetime, zone: ZoneInfo
+    ) -> discord.File:
+        """The event's card as the embed's image: a PNG attachment with the same in words as alt text."""
+        card = countdown_card(event, now, zone)
+        png = await self.cards.png(card, lambda: render_countdown_card(card))
+        embed.set_image(url=f"attachment://{CARD_FILENAME}")
+        return card_file(png, CARD_FILENAME, card_alt_text(card))
+
     @everywhere
     @app_commands.command(
         name="countdown",
@@ -132,20 +133,27 @@ class Countdown(commands.Cog):
         private = private is True
         now = self.bot.clock.now()
         zone, owner, events = await self._events_here(interaction, now, private=private)
+
+        def buttons(shown: CountdownEvent | None, at: datetime) -> discord.ui.View | None:
+            return event_view(shown, at, zone.key)
+
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
                 overdue = lapsed(events, now, zone)
                 recent = most_recent(events, now, zone)
                 embed = nothing_upcoming_embed(recent, now, zone, zone_owner=owner, overdue=overdue)
-            else:
-                embed = countdown_embed(upcoming, now, zone, zone_owner=owner)
-            await send_embed(interaction, embed, _report_view(upcoming), private=private)
+                await send_embed(interaction, embed, None, private=private)
+                return
+            embed = countdown_embed(upcoming, now, zone, zone_owner=owner)
+            card = await self._card(embed, upcoming, now, zone)
+            await send_embed(interaction, embed, buttons(upcoming, now), private=private, file=card)
             return
         found = match_event(events, event, now, zone)
         if isinstance(found, OneEvent):
             embed = countdown_embed(found.event, now, zone, zone_owner=owner)
-            await send_embed(interaction, embed, _report_view(found.event), private=private)
+            card = await self._card(embed, found.event, now, zone)
+            await send_embed(interaction, embed, buttons(found.event, now), private=private, file=card)
             return
         candidates = {candidate.key: candidate for candidate in found.events}
 
@@ -153,8 +161,8 @@ class Countdown(commands.Cog):
             chosen = candidates.get(key)  # counted down from the moment it is picked
             if chosen is None:
                 return None
-            embed = countdown_embed(chosen, self.bot.clock.now(), zone, zone_owner=owner)
-            return embed, _report_view(chosen)
+            picked_at = self.bot.clock.now()
+            return countdown_embed(chosen, picked_at, zone, zone_owner=owner), buttons(chosen, picked_at)
 
         options = event_options(found.events, now, zone)
         view = CandidateView(interaction, options, render, command="countdown", placeholder="Pick an event")

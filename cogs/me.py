@@ -16,9 +16,10 @@ from discord.ext import commands
 from bot.app.components import send_with_view
 from bot.app.confirm import ConfirmView
 from bot.app.reach import everywhere
+from bot.app.reminders import follow_fan_reminders, show_reminders
 from bot.app.replies import send_private
 from bot.app.tree import safe_autocomplete
-from bot.domain.spoilers import check_spoiler_limit, nothing_hidden
+from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
 from bot.render.me import (
@@ -35,7 +36,8 @@ from bot.render.me import (
     reports_text,
     trivia_text,
 )
-from bot.render.spoilers import season_level_choices, volume_level_choices
+from bot.render.reminders import REMINDERS_FIELD, reminders_summary
+from bot.render.spoilers import spoiler_level_label, volume_level_label
 from bot.services.personal_data import forget_fan
 
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
 class Me(
     commands.GroupCog,
     group_name="me",
-    group_description="Your own Fandex settings: spoiler limit and time zone (only you see them)",
+    group_description="Your own Fandex settings: spoiler limit, time zone, reminders (only you see them)",
 ):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
@@ -78,14 +80,22 @@ class Me(
     async def season_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        return season_level_choices(self.bot.dataset)
+        levels = range(max_spoiler_season(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
 
     @spoilers.autocomplete("volume")
     @safe_autocomplete
     async def volume_autocomplete(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
-        return volume_level_choices(self.bot.dataset)
+        levels = range(max_spoiler_volume(self.bot.dataset) + 1)
+        return [
+            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
+            for level in levels
+        ]
 
     @app_commands.command(name="spoilers-off", description="Lift your own spoiler limit")
     async def spoilers_off(self, interaction: discord.Interaction[FandexBot]) -> None:
@@ -110,11 +120,13 @@ class Me(
             app_commands.Choice(name=choice_text(name), value=name) for name in suggest_timezones(current)
         ]
 
-    # /me reminders (the fan's reminders, each with a cancel button) belongs here; its store joins
-    # FandexBot.fan_stores() and its field joins /me show's extra_fields.
+    @app_commands.command(name="reminders", description="Your reminders (🔔 Remind me), each to cancel")
+    async def reminders(self, interaction: discord.Interaction[FandexBot]) -> None:
+        await show_reminders(interaction)
 
     @app_commands.command(name="show", description="Everything Fandex stores about you (only you see it)")
     async def show(self, interaction: discord.Interaction[FandexBot]) -> None:
+        await follow_fan_reminders(self.bot, interaction.user.id)
         settings = await self.bot.user_settings.get(interaction.user.id)
         extra = await self._extra_fields(interaction.user.id)
         await send_private(interaction, embed=me_embed(self.bot.dataset, settings, extra_fields=extra))
@@ -122,6 +134,9 @@ class Me(
     async def _extra_fields(self, user_id: int) -> list[tuple[str, str]]:
         """What other features keep about the fan, for /me show (empty when they keep nothing)."""
         fields: list[tuple[str, str]] = []
+        pending, settled = await self.bot.reminders.counts(user_id)
+        if pending or settled:
+            fields.append((REMINDERS_FIELD, reminders_summary(pending, settled)))
         if reports := await self.bot.reports.count_by(user_id):
             fields.append((REPORTS_FIELD, reports_text(reports)))
         if answers := await self.bot.trivia.store.answers_by(user_id):

@@ -3,14 +3,13 @@ and the background loop that reveals each answer when its time is up (bot/servic
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.background import BackgroundTask
 from bot.app.components import send_with_view
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import everywhere, installed_server_id
@@ -35,18 +34,14 @@ class Trivia(commands.GroupCog, group_name="trivia", group_description="Trivia f
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
         self.game = bot.trivia
-        self._loop_task: asyncio.Task[None] | None = None
+        self.background = BackgroundTask("fandex-trivia-reveals", self.game.run_forever)
         super().__init__()
 
     async def cog_load(self) -> None:
-        self._loop_task = asyncio.create_task(self.game.run_forever(), name="fandex-trivia-reveals")
+        self.background.start()
 
     async def cog_unload(self) -> None:
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
-            self._loop_task = None
+        await self.background.stop()
 
     @app_commands.command(name="play", description="Ask this channel a trivia question from the canon")
     async def play(self, interaction: discord.Interaction[FandexBot]) -> None:

@@ -38,6 +38,8 @@ World
     guild.add_role(name, *, permissions=0, mentionable=False, role_id=None) -> Role
     guild.remove_channel(channel_id); guild.remove_role(role_id)
     user = emu.add_user(name, *, user_id=None) -> User
+        # user.accepts_dms = False: the user closed their DMs to the bot; the bot still opens the DM
+        # (POST /users/@me/channels always answers the same channel), but a message to it gets 403 50007
     emu.member(guild, user, manage_guild=False | permissions=int, roles=None) -> Member
         # joins the user (idempotent), grants extra permissions, sets its roles (ids); for emu.bot_user
         # `permissions` sets the bot's managed role (e.g. BOT_PERMISSIONS | MANAGE_EVENTS), so discord.py
@@ -65,6 +67,8 @@ EmulatorUsageError)
     result.message      the visible message as Discord returns it (snapshot): for type 4 the reply, after
                         a deferral (5/6) the first edit of @original or the first follow-up (awaited)
     result.ephemeral / .content / .embeds / .components / .custom_ids() / .followups (live list)
+    result.message["attachments"]   files of a multipart body (`payload_json` + `files[n]`): filename,
+                        description (alt text), size, content_type; emu.attachment_data[id] has the bytes
     result.elapsed      seconds from dispatch to callback. Discord's window (`emu.callback_deadline`, 3 s)
                         is enforced: a later callback gets 404 "Unknown interaction" (10062), and slash()
                         raises InteractionTimeout (a TimeoutError) whose `.record` notes `late_callback_at`.
@@ -98,11 +102,20 @@ Inspection
     await emu.wait_idle(quiet=0.05)  until no REST request is in flight and none started for `quiet` s
     emu.scheduled_events[guild_id]; emu.command_puts[None | guild_id]; emu.registered_commands(scope=None)
         # each registered command keeps the `contexts` and `integration_types` the bot synced
+    emu.dms_to(user)             what the bot posted in its DM with `user` by REST (not interaction
+                                 replies there), oldest first
     emu.requests (RecordedRequest: method, path relative to /api/v10, query, json, headers)
     emu.identify_payloads (check `intents`); emu.gateway.resumes
     GET /channels/{id}/messages serves the stored channel messages (limit 1-100, after, before; newest
     first; 403 50001 without View Channel or Read Message History) without their `nonce`, which Discord
     echoes only to the sender of a create.
+
+Rate limits (opt-in: discord_emulator.ratelimits)
+    emu = DiscordEmulator(rate_limits=RateLimits())   # or RateLimits(routes=..., global_limit=50, ...)
+        # per-route buckets (POST /channels/{id}/messages 5 per 5 s per channel, POST /users/@me/channels)
+        # and the global 50 requests per second (interaction callbacks and webhooks exempt), each refusal a
+        # 429 with retry_after, `global`, Retry-After, X-RateLimit-Scope and `Via: 1.1 google`; admitted
+        # answers carry their bucket's X-RateLimit-* headers. emu.rate_limited lists every 429 answered.
 
 Faults
     emu.on_message_stored = callback  # called with each new channel message before the bot gets the answer

@@ -29,6 +29,8 @@ SPEAK = 1 << 21
 CHANGE_NICKNAME = 1 << 26
 USE_APPLICATION_COMMANDS = 1 << 31
 MANAGE_EVENTS = 1 << 33
+CREATE_PUBLIC_THREADS = 1 << 35
+SEND_MESSAGES_IN_THREADS = 1 << 38
 CREATE_EVENTS = 1 << 44
 ALL_PERMISSIONS = (1 << 51) - 1
 
@@ -65,6 +67,7 @@ GUILD_VOICE = 2
 GROUP_DM = 3
 GUILD_CATEGORY = 4
 GUILD_STAGE_VOICE = 13
+PUBLIC_THREAD = 11
 MESSAGE_DEFAULT, MESSAGE_REPLY, MESSAGE_CHAT_INPUT = 0, 19, 20  # message types
 ROLE_OVERWRITE = 0
 MEMBER_OVERWRITE = 1
@@ -103,6 +106,9 @@ class User:
     name: str
     bot: bool = False
     global_name: str | None = None
+    # False: the user closed their DMs to the bot (privacy settings, or blocked it): a message the bot
+    # sends to their DM gets 403 "Cannot send messages to this user" (50007); opening the DM still works.
+    accepts_dms: bool = True
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -183,12 +189,16 @@ class Channel:
     position: int = 0
     topic: str | None = None
     overwrites: list[Overwrite] = field(default_factory=list)
+    parent_id: int | None = None  # a thread's channel (its permissions are the parent's)
+    owner_id: int | None = None  # a thread's creator
 
     @property
     def mention(self) -> str:
         return f"<#{self.id}>"
 
     def payload(self) -> dict[str, Any]:
+        if self.type == PUBLIC_THREAD:
+            return self._thread_payload()
         data: dict[str, Any] = {
             "id": str(self.id),
             "type": self.type,
@@ -206,6 +216,28 @@ class Channel:
             data |= {"bitrate": 64000, "user_limit": 0, "rtc_region": None, "video_quality_mode": 1}
             data |= {"last_message_id": None, "rate_limit_per_user": 0}
         return data
+
+    def _thread_payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": str(self.owner_id),
+            "name": self.name,
+            "flags": 0,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "thread_metadata": {
+                "archived": False,
+                "archive_timestamp": iso(datetime.now(UTC)),
+                "auto_archive_duration": 10080,
+                "locked": False,
+            },
+        }
 
 
 @dataclass(eq=False)
@@ -287,6 +319,7 @@ class Guild:
         self._listener = listener
         self.created_at = datetime.now(UTC)
         self.channels: dict[int, Channel] = {}
+        self.threads: dict[int, Channel] = {}  # public threads, by id (a message's thread has its id)
         self.roles: dict[int, Role] = {id: Role(id=id, guild_id=id, name="@everyone", position=0)}
         self.roles[id].permissions = EVERYONE_PERMISSIONS
         self.members: dict[int, Member] = {}
@@ -388,7 +421,9 @@ class Guild:
         return value if value & VIEW_CHANNEL else 0
 
     def permissions_in(self, channel: Channel, user_id: int) -> int:
-        """Discord's algorithm: base, then @everyone, role and member overwrites."""
+        """Discord's algorithm: base, then @everyone, role and member overwrites (a thread: its parent's)."""
+        if channel.parent_id is not None and channel.parent_id in self.channels:
+            channel = self.channels[channel.parent_id]
         value = self.base_permissions(user_id)
         if value & ADMINISTRATOR:
             return ALL_PERMISSIONS

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -26,16 +27,23 @@ from .interactions import (
 )
 from .models import (
     CREATE_EVENTS,
+    CREATE_PUBLIC_THREADS,
+    DM,
     MANAGE_EVENTS,
     MESSAGE_CHAT_INPUT,
     MESSAGE_REPLY,
+    PUBLIC_THREAD,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
     VIEW_CHANNEL,
+    Channel,
+    PrivateChannel,
     User,
 )
 from .polls import poll_in, poll_problems
-from .records import Hang, RecordedRequest, ValidationError
+from .ratelimits import Refusal
+from .records import UPLOADS, Hang, RecordedRequest, Upload, ValidationError
 
 if TYPE_CHECKING:
     from .interactions import InteractionRecord
@@ -104,11 +112,16 @@ def _middleware(emu: DiscordEmulator) -> Any:
 
 async def _handle(emu: DiscordEmulator, request: web.Request, handler: Handler) -> web.StreamResponse:
     path = request.path[len(API) :]
-    body = await _decode_body(request)
+    body, files = await _decode_body(request)
     request[BODY] = body
     recorded = RecordedRequest(request.method, path, dict(request.query), body, dict(request.headers))
+    recorded.files = files
     request[RECORD] = recorded
     emu.requests.append(recorded)
+    UPLOADS.set(files)  # this request's task only: the message it makes takes its attachments from them
+    if request.content_type == "multipart/form-data":
+        for problem in _upload_problems(body, files):
+            emu.validation_errors.append(ValidationError(request.method, path, problem, body))
     response = await _answer(emu, request, handler, path, body)
     recorded.status = response.status
     return response
@@ -129,12 +142,22 @@ async def _answer(
         return error(401, "401: Unauthorized")
     if (fault := _take_fault(emu, request.method, path)) is not None:
         return fault
+    verdict = None
+    if emu.rate_limiter is not None:
+        route = request.match_info.route.resource
+        template = route.canonical[len(API) :] if route is not None else path
+        verdict = emu.rate_limiter.admit(request.method, template, path, request.match_info)
+        if verdict is not None and verdict.refused is not None:
+            assert verdict.scope is not None
+            retry_after = float(str(verdict.refused["retry_after"]))
+            emu.rate_limited.append(Refusal(request.method, path, verdict.scope, retry_after))
+            return reply(verdict.refused, 429, verdict.headers)
     response = await handler(request)
     if (hang := _take_hang(emu, request.method, path)) is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(emu.hangs_released.wait(), hang.seconds)
     _check_response(emu, request.method, path, response)
-    response.headers.update(ratelimit_headers(path))
+    response.headers.update(verdict.headers if verdict is not None else ratelimit_headers(path))
     return response
 
 
@@ -174,17 +197,41 @@ def _take_fault(emu: DiscordEmulator, method: str, path: str) -> web.Response | 
     return None
 
 
-async def _decode_body(request: web.Request) -> Any:
+_FILE_PART = re.compile(r"files\[([0-9]+)\]")
+
+
+async def _decode_body(request: web.Request) -> tuple[Any, dict[int, Upload]]:
+    """The JSON body (a multipart request's `payload_json`), and a multipart request's `files[n]` parts."""
     if not request.can_read_body:
-        return None
+        return None, {}
     if request.content_type == "multipart/form-data":
         form = await request.post()
         payload = form.get("payload_json")
-        return json.loads(payload) if isinstance(payload, str) else None
+        files: dict[int, Upload] = {}
+        for name, value in form.items():
+            if (match := _FILE_PART.fullmatch(name)) and isinstance(value, web.FileField):
+                files[int(match[1])] = Upload(value.filename, value.content_type, value.file.read())
+        return (json.loads(payload) if isinstance(payload, str) else None), files
     raw = await request.read()
     if not raw:
-        return None
-    return json.loads(raw)
+        return None, {}
+    return json.loads(raw), {}
+
+
+def _upload_problems(body: Any, files: dict[int, Upload]) -> list[str]:
+    """Discord's pairing of file parts and `attachments`: each new attachment's id is the index of a
+    `files[n]` part, and each part is described by one."""
+    if not isinstance(body, dict):
+        return ["multipart/form-data without a JSON payload_json"]
+    message = body.get("data") if isinstance(body.get("data"), dict) else body  # an interaction callback's
+    described = {
+        int(a["id"])
+        for a in message.get("attachments") or []
+        if isinstance(a, dict) and str(a.get("id", "")).isdigit() and int(a["id"]) < 10
+    }
+    problems = [f"attachments[].id {n} has no files[{n}] part" for n in sorted(described - set(files))]
+    problems += [f"files[{n}] is not in attachments" for n in sorted(set(files) - described)]
+    return problems
 
 
 class Routes:
@@ -198,6 +245,7 @@ class Routes:
         events = "/guilds/{guild_id}/scheduled-events"
         return [
             ("GET", "/users/@me", self.me),
+            ("POST", "/users/@me/channels", self.create_dm),
             ("GET", "/gateway", self.gateway),
             ("GET", "/gateway/bot", self.gateway_bot),
             ("GET", "/oauth2/applications/@me", self.application),
@@ -223,6 +271,7 @@ class Routes:
             ("GET", "/channels/{channel_id}/messages", self.list_messages),
             ("POST", "/channels/{channel_id}/messages", self.create_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.edit_message),
+            ("POST", "/channels/{channel_id}/messages/{message_id}/threads", self.create_thread),
             ("GET", "/guilds/{guild_id}", self.get_guild),
             ("GET", "/guilds/{guild_id}/roles", self.guild_roles),
             ("GET", "/guilds/{guild_id}/channels", self.guild_channels),
@@ -244,6 +293,15 @@ class Routes:
     async def me(self, request: web.Request) -> web.Response:
         user = self.emu.bot_user.payload()
         return reply({**user, "verified": True, "mfa_enabled": False, "locale": "en-US", "email": None})
+
+    async def create_dm(self, request: web.Request) -> web.Response:
+        """Open (or find) the DM between the bot and a user: the same channel every time."""
+        body = request[BODY] or {}
+        recipient = str(body.get("recipient_id", ""))
+        user = self.emu.users.get(int(recipient)) if recipient.isdigit() else None
+        if user is None or user.id == self.emu.bot_user.id:
+            return error(400, "Invalid Recipient(s)", 50033)
+        return reply(self.emu.dm_channel(user).payload())
 
     async def gateway(self, request: web.Request) -> web.Response:
         return reply({"url": self.emu.gateway_url})
@@ -481,11 +539,26 @@ class Routes:
     # -- channels and guilds ---------------------------------------------------------------------------
 
     async def get_channel(self, request: web.Request) -> web.Response:
-        found = self.emu.channel(int(request.match_info["channel_id"]))
+        channel_id = int(request.match_info["channel_id"])
+        if (dm := self._bot_dm(channel_id)) is not None:
+            return reply(dm.payload())
+        found = self.emu.channel(channel_id)
         return reply(found[1].payload()) if found else error(404, "Unknown Channel", 10003)
+
+    def _bot_dm(self, channel_id: int) -> PrivateChannel | None:
+        """The DM between the bot and a user, if `channel_id` is one (the bot is in no group DM)."""
+        channel = self.emu.private_channels.get(channel_id)
+        return channel if channel is not None and channel.type == DM else None
 
     async def create_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel_id"])
+        if (dm := self._bot_dm(channel_id)) is not None:
+            if not dm.recipients[0].accepts_dms:
+                # The user closed DMs from server members / this app, or blocked the bot.
+                return error(403, "Cannot send messages to this user", 50007)
+            return self._store_message(channel_id, request[BODY] or {})
+        if channel_id in self.emu.private_channels:  # a group DM: the bot is not in it
+            return error(403, "Missing Access", 50001)
         found = self.emu.channel(channel_id)
         if found is None:
             return error(404, "Unknown Channel", 10003)
@@ -493,9 +566,11 @@ class Routes:
         permissions = guild.permissions_in(channel, self.emu.bot_user.id)
         if not permissions & VIEW_CHANNEL:
             return error(403, "Missing Access", 50001)
-        if not permissions & SEND_MESSAGES:
+        if not permissions & (SEND_MESSAGES_IN_THREADS if channel.type == PUBLIC_THREAD else SEND_MESSAGES):
             return error(403, "Missing Permissions", 50013)
-        body = request[BODY] or {}
+        return self._store_message(channel_id, request[BODY] or {})
+
+    def _store_message(self, channel_id: int, body: dict[str, Any]) -> web.Response:
         nonce = str(body["nonce"]) if body.get("nonce") is not None and body.get("enforce_nonce") else None
         if nonce is not None and (existing := self.emu.remembered_nonce(channel_id, nonce)) is not None:
             return reply(existing)  # a retried send: Discord returns the first message, stores nothing new
@@ -527,6 +602,36 @@ class Routes:
         self.emu.dispatch("MESSAGE_UPDATE", message)
         return reply(message)
 
+    async def create_thread(self, request: web.Request) -> web.Response:
+        """Open a public thread on a message: one per message, with the message's id, as Discord does."""
+        channel_id = int(request.match_info["channel_id"])
+        found = self.emu.channel(channel_id)
+        if found is None:
+            return error(404, "Unknown Channel", 10003)
+        guild, channel = found
+        permissions = guild.permissions_in(channel, self.emu.bot_user.id)
+        if not permissions & VIEW_CHANNEL:
+            return error(403, "Missing Access", 50001)
+        if not permissions & CREATE_PUBLIC_THREADS:
+            return error(403, "Missing Permissions", 50013)
+        message_id = int(request.match_info["message_id"])
+        if not any(int(m["id"]) == message_id for m in self.emu.world.messages.get(channel_id, [])):
+            return error(404, "Unknown Message", 10008)
+        if message_id in guild.threads:
+            return error(400, "A thread has already been created for this message", 160004)
+        body = request[BODY] or {}
+        thread = Channel(
+            id=message_id,
+            guild_id=guild.id,
+            name=str(body.get("name", "")),
+            type=PUBLIC_THREAD,
+            parent_id=channel.id,
+            owner_id=self.emu.bot_user.id,
+        )
+        guild.threads[thread.id] = thread
+        self.emu.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True})
+        return reply(thread.payload(), 201)
+
     async def list_messages(self, request: web.Request) -> web.Response:
         """A page of the channel's stored messages, newest first, as Discord pages them."""
         query = _history_query(request.query)
@@ -537,13 +642,14 @@ class Routes:
             return reply({"message": "Invalid Form Body", "code": 50035, "errors": {"query": query}}, 400)
         limit, after, before = query
         channel_id = int(request.match_info["channel_id"])
-        found = self.emu.channel(channel_id)
-        if found is None:
-            return error(404, "Unknown Channel", 10003)
-        guild, channel = found
-        permissions = guild.permissions_in(channel, self.emu.bot_user.id)
-        if not permissions & VIEW_CHANNEL or not permissions & READ_MESSAGE_HISTORY:
-            return error(403, "Missing Access", 50001)
+        if self._bot_dm(channel_id) is None:
+            found = self.emu.channel(channel_id)
+            if found is None:
+                return error(404, "Unknown Channel", 10003)
+            guild, channel = found
+            permissions = guild.permissions_in(channel, self.emu.bot_user.id)
+            if not permissions & VIEW_CHANNEL or not permissions & READ_MESSAGE_HISTORY:
+                return error(403, "Missing Access", 50001)
         stored = sorted(self.emu.world.messages.get(channel_id, []), key=lambda m: int(m["id"]))
         if after is not None:
             # The `limit` messages right after `after` (discord.py pages on from the newest of them).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import mimetypes
 import re
 import secrets
 import socket
@@ -60,7 +61,8 @@ from .models import (
 )
 from .openapi import ValidationUnavailable, load_validator
 from .polls import poll_response
-from .records import Fault, Hang, RecordedRequest, ValidationError
+from .ratelimits import RateLimiter, RateLimits, Refusal
+from .records import UPLOADS, Fault, Hang, RecordedRequest, ValidationError
 from .rest import build_app
 
 if TYPE_CHECKING:
@@ -104,7 +106,12 @@ class DiscordEmulator:
         validate: bool = True,
         enforce_default_permissions: bool = False,
         clock: Callable[[], datetime] | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
+        # Discord's per-route and global rate limits, answered with 429s (discord_emulator.ratelimits);
+        # None (the default): nothing is refused. Every 429 answered is in `rate_limited`.
+        self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
+        self.rate_limited: list[Refusal] = []
         # What time it is in this Discord: snowflakes and message timestamps (default: the wall clock).
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self.snowflake = Snowflakes(self.clock)
@@ -117,6 +124,7 @@ class DiscordEmulator:
         self.private_channels: dict[int, PrivateChannel] = {}  # DMs and group DMs, made on first use
         # Every message the bot created, ephemeral ones included, oldest first (deleted ones stay, marked).
         self.bot_messages: list[PostedMessage] = []
+        self.attachment_data: dict[str, bytes] = {}  # the bytes of each uploaded attachment, by its id
         self._posted: dict[int, PostedMessage] = {}
         self.callback_deadline = CALLBACK_DEADLINE  # seconds Discord waits for an interaction's first answer
         self.world = _World()
@@ -380,6 +388,11 @@ class DiscordEmulator:
     def messages_in(self, channel_id: int) -> list[dict[str, Any]]:
         """Visible messages the bot posted in a channel (channel messages and non-ephemeral replies)."""
         return copy.deepcopy(self.world.messages.get(channel_id, []))
+
+    def dms_to(self, user: User) -> list[dict[str, Any]]:
+        """What the bot posted in its DM with `user` by REST (not interaction replies there), oldest first."""
+        channel = self.dm_channel(user)
+        return [m for m in self.messages_in(channel.id) if "interaction_metadata" not in m]
 
     def registered_commands(self, scope: int | None = None) -> list[dict[str, Any]]:
         """Commands registered globally (`scope=None`) or for the guild id `scope`."""
@@ -956,19 +969,37 @@ class DiscordEmulator:
         if "embeds" in body:
             message["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
         if "attachments" in body or "files" in body:
+            kept = {a["id"]: a for a in message["attachments"]}
             message["attachments"] = [
-                {
-                    "id": str(self.snowflake()),
-                    "filename": a.get("filename", "file"),
-                    "size": 0,
-                    "url": f"https://cdn.discordapp.com/attachments/0/0/{a.get('filename', 'file')}",
-                    "proxy_url": f"https://media.discordapp.net/attachments/0/0/{a.get('filename', 'file')}",
-                }
+                kept.get(str(a.get("id"))) or self._new_attachment(a)
                 for a in body.get("attachments") or []
+                if isinstance(a, dict)
             ]
         message["flags"] = int(message.get("flags") or 0) & ~LOADING
         if edited:
             message["edited_timestamp"] = iso(self.clock())
+
+    def _new_attachment(self, described: dict[str, Any]) -> dict[str, Any]:
+        """An attachment as Discord stores it, from its `attachments[]` entry and the request's file part
+        (its bytes kept in `attachment_data` by attachment id)."""
+        upload = (
+            (UPLOADS.get() or {}).get(int(described["id"])) if str(described.get("id")).isdigit() else None
+        )
+        filename = described.get("filename") or (upload.filename if upload else "file")
+        attachment: dict[str, Any] = {
+            "id": str(self.snowflake()),
+            "filename": filename,
+            "size": len(upload.data) if upload else 0,
+            "url": f"https://cdn.discordapp.com/attachments/0/0/{filename}",
+            "proxy_url": f"https://media.discordapp.net/attachments/0/0/{filename}",
+        }
+        if described.get("description"):
+            attachment["description"] = described["description"]
+        if content_type := mimetypes.guess_type(filename)[0]:
+            attachment["content_type"] = content_type
+        if upload is not None:
+            self.attachment_data[attachment["id"]] = upload.data
+        return attachment
 
     def delete_message(self, message: dict[str, Any]) -> None:
         messages = self.world.messages.get(int(message["channel_id"]), [])
@@ -979,14 +1010,16 @@ class DiscordEmulator:
 
     def guild_of(self, channel_id: int) -> Guild | None:
         """The installed guild a channel is in (what the bot's REST calls can reach)."""
-        return next((g for g in self.guilds.values() if channel_id in g.channels), None)
+        return next(
+            (g for g in self.guilds.values() if channel_id in g.channels or channel_id in g.threads), None
+        )
 
     def foreign_guild_of(self, channel_id: int) -> Guild | None:
         return next((g for g in self.foreign_guilds.values() if channel_id in g.channels), None)
 
     def channel(self, channel_id: int) -> tuple[Guild, Channel] | None:
         guild = self.guild_of(channel_id)
-        return (guild, guild.channels[channel_id]) if guild else None
+        return (guild, guild.channels.get(channel_id) or guild.threads[channel_id]) if guild else None
 
     def remembered_nonce(self, channel_id: int, nonce: str) -> dict[str, Any] | None:
         stored = self.world.nonces.get((channel_id, nonce))

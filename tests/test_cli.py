@@ -97,7 +97,16 @@ SINGLE_RUNS: list[tuple[str, tuple[str, ...], list[str]]] = [
     (
         "/countdown",
         (),
-        ["┃ Heartstopper Forever premieres on Netflix", "Expected 2026; no exact date announced yet"],
+        [
+            "┃ Heartstopper Forever premieres on Netflix",
+            "Expected 2026; no exact date announced yet",
+            "[image attached: countdown.png; alt text: Heartstopper Forever premieres on Netflix. ",
+        ],
+    ),
+    (
+        "/timeline",
+        (),
+        ["┃ Heartstopper: the books and the screen", "Season 2 (3 August 2023) adapts Volume 3"],
     ),
     ("/config show", (), ["Reply (private: only you can see it):", "┃ Fandex settings for Preview server"]),
     ("/config timezone tz:london", ("--autocomplete", "tz"), ["Suggestions (", "  Europe/London"]),
@@ -157,6 +166,17 @@ def test_moderator_settings_persist_between_runs(tmp_path: Path) -> None:
     assert "┃ Release-day announcements: Off." in ask(database, "/config show")
 
 
+def test_ask_turns_on_this_day_and_release_threads_on_and_off(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert '"On this day" is on' in ask(database, "/config daily channel:#general")
+    threads = ask(database, "/config announcements channel:#announcements thread:True")
+    assert "no ping; no reminder; a spoiler thread on each release." in threads
+    shown = ask(database, "/config show")
+    assert "┃ On this day: In #general, at 09:00 server time on days with an anniversary." in shown
+    assert '"On this day" is off.' in ask(database, "/config daily-off")
+    assert "┃ On this day: Off." in ask(database, "/config show")
+
+
 def test_a_member_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     database = tmp_path / "ask.sqlite3"
     refused = ask(database, "/config spoilers season:1 volume:2", "--as-member")
@@ -183,6 +203,7 @@ def test_a_fans_own_settings_persist_between_runs_until_forgotten(tmp_path: Path
         "[ Delete everything ]" in forgotten and "everything Fandex stored about you is deleted" in forgotten
     )
     assert "┃ Nothing." in ask(database, "/me show")
+    assert "You have no reminders" in ask(database, "/me reminders")
 
 
 def test_trivia_and_polls_from_the_command_line(tmp_path: Path) -> None:
@@ -291,9 +312,10 @@ def test_invite_prints_the_url_with_the_computed_permissions() -> None:
     # crash) and create scheduled events.
     assert granted.view_channel and granted.send_messages and granted.embed_links and granted.create_events
     assert granted.read_message_history
+    assert granted.create_public_threads and granted.send_messages_in_threads  # release threads
     # Nothing broader: no @everyone pings, no managing others' events, no admin.
     assert not (granted.mention_everyone or granted.manage_events or granted.administrator)
-    assert granted.value == 17592186129408
+    assert granted.value == 17901423774720
     assert (
         "Mention Everyone: A role ping in announcements reaches members only if the role is mentionable"
         in (result.stdout)

@@ -67,6 +67,7 @@ EXAMPLES: tuple[Example, ...] = (
         ("--click", "Volume 6 published in the US"),
         caption="Several events fit: a menu to pick from (here the preview picks the US publication).",
     ),
+    Example("/timeline", caption="The books and the screen on one picture, with what adapts what."),
     Example("/faq question:who directed season 3", caption="The series facts, asked in a fan's own words."),
     Example("/help", caption="Every command with one example, read from the commands themselves."),
     Example(
@@ -86,16 +87,26 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     Example("/config spoilers-off"),
     Example("/config timezone tz:Europe/London"),
-    Example("/config announcements channel:#announcements role:@fans reminder:1 day"),
+    Example("/config announcements channel:#announcements role:@fans reminder:1 day thread:True"),
+    Example(
+        "/config daily channel:#general",
+        caption='"On this day": a post at 09:00 on days with an anniversary in the dataset.',
+    ),
     Example(
         "/config announcements channel:#read-only",
         caption="A channel the bot cannot post in is refused at once.",
     ),
     Example("/config event-add name:Watch party date:2026-12-24 time:19:30 discord_event:True"),
-    Example("/countdown event:Watch party"),
+    Example(
+        "/countdown event:Watch party",
+        ("--click", "Remind me", "--click", "1 day before"),
+        caption="🔔 Remind me: a private choice of when, then a private confirmation; the DM comes then.",
+    ),
+    Example("/me reminders", caption="A fan's reminders, each with a button to cancel it, for them alone."),
     Example("/config show"),
     Example("/config event-remove name:Watch party"),
     Example("/config announcements-off"),
+    Example("/config daily-off"),
     Example("/config show", ("--as-member",), caption="A member without Manage Server."),
     Example(
         "/me spoilers season:1 volume:1",

@@ -6,14 +6,17 @@ when it has more sources than it shows."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.app.components import send_with_view
+from bot.app.reminders import REMINDER_ITEMS, remind_button
 from bot.app.replies import send_private
 from bot.app.reports import ReportButton, report_button
 from bot.app.trivia_buttons import TriviaAnswerButton
+from bot.domain.countdown import DATASET_KEY_PREFIX, CountdownEvent
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.common import all_sources_text
 from bot.render.story import Answer, production_sources, work_sources
@@ -85,6 +88,10 @@ def answer_view(kind: str, entry_id: str, pick: SourcePick | None = None) -> dis
         items.append(AllSourcesButton(kind, entry_id))
     if (report := report_button(kind, entry_id)) is not None:
         items.append(report)
+    return _view(items)
+
+
+def _view(items: list[discord.ui.Item[Any]]) -> discord.ui.View | None:
     if not items:
         return None
     view = discord.ui.View(timeout=None)
@@ -93,18 +100,36 @@ def answer_view(kind: str, entry_id: str, pick: SourcePick | None = None) -> dis
     return view
 
 
+def event_view(event: CountdownEvent | None, now: datetime, zone_name: str) -> discord.ui.View | None:
+    """The buttons under a /countdown answer: "🔔 Remind me" for an event with a day or a time still
+    ahead, and "Something wrong?" for a dataset event (a server's own events are its moderators' to fix)."""
+    if event is None:
+        return None
+    items: list[discord.ui.Item[Any]] = []
+    if (remind := remind_button(event, now, zone_name)) is not None:
+        items.append(remind)
+    if event.key.startswith(DATASET_KEY_PREFIX):
+        report = report_button("event", event.key.removeprefix(DATASET_KEY_PREFIX))
+        if report is not None:
+            items.append(report)
+    return _view(items)
+
+
 async def send_embed(
     interaction: discord.Interaction[FandexBot],
     embed: discord.Embed,
     view: discord.ui.View | None,
     *,
     private: bool = False,
+    file: discord.File | None = None,
 ) -> None:
-    """An answer for everyone here, or with `private` for the invoker only (its buttons work either way)."""
+    """An answer for everyone here, or with `private` for the invoker only (its buttons work either way);
+    `file`: an attachment, such as the card the embed's image names."""
+    extra: dict[str, Any] = {} if file is None else {"file": file}
     if view is None:
-        await interaction.response.send_message(embed=embed, ephemeral=private)
+        await interaction.response.send_message(embed=embed, ephemeral=private, **extra)
     else:
-        await send_with_view(interaction, view, embed=embed, ephemeral=private)
+        await send_with_view(interaction, view, embed=embed, ephemeral=private, **extra)
 
 
 async def send_answer(
@@ -123,4 +148,5 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AllSourcesButton,
     ReportButton,
     TriviaAnswerButton,
+    *REMINDER_ITEMS,
 )

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import discord
 import discord.gateway
 import discord.http
@@ -29,9 +28,10 @@ from bot.domain.model import Dataset
 from bot.domain.source import DatasetError, load_dataset
 from bot.services.personal_data import FanStore
 from bot.services.trivia import TriviaGame
-from bot.storage.database import open_database
+from bot.storage.database import Connection, open_storage
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.meta import MetaRepository
+from bot.storage.reminders import ReminderRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.server_events import ServerEventRepository
 from bot.storage.user_settings import UserSettingsRepository
@@ -66,13 +66,14 @@ def bot_intents() -> discord.Intents:
 
 
 class FandexBot(commands.Bot):
-    db: aiosqlite.Connection
+    db: Connection
     catalog: Catalog
     guild_settings: GuildSettingsRepository
     server_events: ServerEventRepository
     reports: ReportRepository
     user_settings: UserSettingsRepository
     trivia: TriviaGame
+    reminders: ReminderRepository
 
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
@@ -119,19 +120,22 @@ class FandexBot(commands.Bot):
             len(self.dataset.characters),
             (time.perf_counter() - started) * 1000,
         )
-        self.db = await open_database(self.settings.database_path)
+        self.db = await open_storage(self.settings)
         self.add_dynamic_items(*DYNAMIC_ITEMS)  # buttons answered by custom_id, across restarts
         self.guild_settings = GuildSettingsRepository(self.db, self.clock)
         self.server_events = ServerEventRepository(self.db, self.clock)
         self.reports = ReportRepository(self.db, self.clock)
         self.user_settings = UserSettingsRepository(self.db, self.clock)
+        await self.guild_settings.watch()  # other processes' writes drop cached settings (PostgreSQL)
+        await self.user_settings.watch()
         self.trivia = TriviaGame(self)
+        self.reminders = ReminderRepository(self.db, self.clock)
         for name in extension_names():
             await self.load_extension(name)
 
     def fan_stores(self) -> tuple[FanStore, ...]:
         """Every repository holding something about a fan: `/me forget` deletes from all of them at once."""
-        return (self.user_settings, self.reports, self.trivia.store)
+        return (self.user_settings, self.reports, self.trivia.store, self.reminders)
 
     @property
     def dataset(self) -> Dataset:
@@ -154,6 +158,7 @@ class FandexBot(commands.Bot):
             log.error("Dataset reload refused, keeping the one loaded (%s):\n%s", self.dataset.title, exc)
             return False
         self.catalog = catalog
+        self.dispatch("dataset_reloaded")  # reminders follow their events' new dates (cogs/reminders.py)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("Dataset %r reloaded from %s in %.0f ms", dataset.title, path, elapsed_ms)
         return True

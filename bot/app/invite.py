@@ -44,6 +44,16 @@ PERMISSION_NEEDS: tuple[PermissionNeed, ...] = (
         "release-day announcements",
         "after a crash, find its own earlier post instead of posting it twice",
     ),
+    PermissionNeed(
+        "create_public_threads",
+        "/config announcements thread:True",
+        "open a spoiler thread on each release-day announcement",
+    ),
+    PermissionNeed(
+        "send_messages_in_threads",
+        "/config announcements thread:True",
+        "post the release thread's first message (spoilers allowed there)",
+    ),
     # Create Events (not Manage Events): create the server's scheduled events and edit or delete the
     # ones it created, without touching events the members made.
     PermissionNeed(

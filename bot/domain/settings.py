@@ -24,6 +24,10 @@ class GuildSettings:
     reminder: Reminder = "none"
     announce_error: str | None = None
     updated_at: datetime | None = None
+    daily_channel_id: int | None = None  # where "On this day" posts go (None: off)
+    daily_error: str | None = None
+    announce_thread: bool = False  # open a spoiler thread on each release-day announcement
+    thread_error: str | None = None
 
     @property
     def has_spoiler_limit(self) -> bool:

@@ -160,6 +160,12 @@ def render_message(message: Mapping[str, Any], context: RenderContext) -> list[s
         if lines:
             lines.append("")
         lines.extend(render_poll(poll, context))
+    for attachment in message.get("attachments") or []:
+        alt = attachment.get("description")
+        what = "image" if str(attachment.get("content_type", "")).startswith("image/") else "file"
+        lines.append(
+            f"[{what} attached: {attachment.get('filename')}" + (f"; alt text: {alt}]" if alt else "]")
+        )
     components = render_components(message.get("components") or [], context)
     if components:
         if lines:
@@ -195,8 +201,8 @@ def render_embed(embed: Mapping[str, Any], context: RenderContext) -> list[str]:
             body.append(f"{name}:")
             body.extend(f"  {line}" for line in value)
     for key, label in (("image", "image"), ("thumbnail", "thumbnail")):
-        if url := (embed.get(key) or {}).get("url"):
-            body.append(f"[{label}: {url}]")
+        if (url := (embed.get(key) or {}).get("url")) and not url.startswith("attachment://"):
+            body.append(f"[{label}: {url}]")  # an attached one is listed with the message's attachments
     footer = (embed.get("footer") or {}).get("text") or ""
     when = embed.get("timestamp")
     if footer or when:

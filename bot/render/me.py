@@ -14,6 +14,7 @@ from bot.render.spoilers import spoiler_promise
 STORED_KINDS = (
     "your spoiler limit",
     "your time zone",
+    "your reminders",
     'the "Something wrong?" reports you sent',
     "your trivia answers and scores",
 )

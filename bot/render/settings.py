@@ -27,8 +27,16 @@ def announcements_text(settings: GuildSettings) -> str:
         return "Off."
     text = f"In <#{settings.announce_channel_id}>"
     text += f", pinging <@&{settings.announce_role_id}>" if settings.announce_role_id else ", no ping"
-    text += f"; {REMINDER_LABELS.get(settings.reminder, settings.reminder)}."
+    text += f"; {REMINDER_LABELS.get(settings.reminder, settings.reminder)}"
+    text += "; a spoiler thread on each release." if settings.announce_thread else "."
     return text
+
+
+def daily_text(channel_id: int | None) -> str:
+    """/config show's line for "On this day"."""
+    if channel_id is None:
+        return "Off."
+    return f"In <#{channel_id}>, at 09:00 server time on days with an anniversary."
 
 
 def defaults_note(settings: GuildSettings, *, has_events: bool) -> str | None:
@@ -57,6 +65,15 @@ def settings_embed(
     if settings.announce_error:
         embed.add_field(
             name="⚠️ Last announcement problem", value=truncate(settings.announce_error, 1024), inline=False
+        )
+    if settings.thread_error:
+        embed.add_field(
+            name="⚠️ Last release thread problem", value=truncate(settings.thread_error, 1024), inline=False
+        )
+    embed.add_field(name="On this day", value=daily_text(settings.daily_channel_id), inline=False)
+    if settings.daily_error:
+        embed.add_field(
+            name="⚠️ Last On this day problem", value=truncate(settings.daily_error, 1024), inline=False
         )
     for name, value in extra_fields or []:
         embed.add_field(name=name, value=value, inline=False)

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from discord import app_commands
-
 from bot.domain.model import Dataset
-from bot.domain.spoilers import (
-    ALWAYS_SHOWN,
-    HIDDEN_KINDS,
-    SpoilerLimit,
-    caught_up_text,
-    max_spoiler_season,
-    max_spoiler_volume,
-    production_at_level,
-)
-from bot.render.common import choice_text
+from bot.domain.spoilers import ALWAYS_SHOWN, HIDDEN_KINDS, SpoilerLimit, caught_up_text, production_at_level
 
 
 def spoiler_level_label(dataset: Dataset, level: int) -> str:
@@ -77,19 +66,3 @@ def limit_footer(dataset: Dataset, limit: SpoilerLimit) -> str:
     else:
         whose = f"🔒 Spoiler limit active in this server ({caught_up_text(dataset, limit)})"
     return f"{whose}: later story content is hidden, click it to reveal."
-
-
-def season_level_choices(dataset: Dataset) -> list[app_commands.Choice[int]]:
-    """Every season level a spoiler limit can be set to (/config spoilers and /me spoilers)."""
-    return [
-        app_commands.Choice(name=choice_text(spoiler_level_label(dataset, level)), value=level)
-        for level in range(max_spoiler_season(dataset) + 1)
-    ]
-
-
-def volume_level_choices(dataset: Dataset) -> list[app_commands.Choice[int]]:
-    """Every volume level a spoiler limit can be set to (/config spoilers and /me spoilers)."""
-    return [
-        app_commands.Choice(name=choice_text(volume_level_label(dataset, level)), value=level)
-        for level in range(max_spoiler_volume(dataset) + 1)
-    ]

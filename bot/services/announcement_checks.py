@@ -18,6 +18,10 @@ ANNOUNCE_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 CONFIGURE_PERMISSIONS = (*ANNOUNCE_PERMISSIONS, "read_message_history")
 
 
+# What a release thread needs (/config announcements thread:True): open it, and post its first message.
+THREAD_PERMISSIONS = ("create_public_threads", "send_messages_in_threads")
+
+
 def missing_permissions(
     channel: discord.abc.GuildChannel,
     me: discord.Member | None,
@@ -33,13 +37,20 @@ def permission_names(names: Iterable[str]) -> str:
     return ", ".join(f"**{name.replace('_', ' ').title()}**" for name in names)
 
 
-def check_announcement_channel(channel: discord.TextChannel) -> None:
-    missing = missing_permissions(channel, channel.guild.me, CONFIGURE_PERMISSIONS)
+_NEEDED_TEXT = {
+    False: "View Channel, Send Messages, Embed Links and Read Message History",
+    True: "View Channel, Send Messages, Embed Links, Read Message History, Create Public Threads and "
+    "Send Messages In Threads",
+}
+
+
+def check_announcement_channel(channel: discord.TextChannel, *, thread: bool = False) -> None:
+    needed = (*CONFIGURE_PERMISSIONS, *THREAD_PERMISSIONS) if thread else CONFIGURE_PERMISSIONS
+    missing = missing_permissions(channel, channel.guild.me, needed)
     if missing:
         raise InvalidOptionError(
             f"I can't post in {channel.mention}: I'm missing {permission_names(missing)} there. "
-            "Give me View Channel, Send Messages, Embed Links and Read Message History in that channel, "
-            "or pick another one. Nothing was changed."
+            f"Give me {_NEEDED_TEXT[thread]} in that channel, or pick another one. Nothing was changed."
         )
 
 

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import aiohttp
-import aiosqlite
 import discord
 
 from bot.domain.countdown import zone_of
@@ -35,13 +34,13 @@ from bot.services.announcement_checks import (
     missing_permissions,
     permission_names,
 )
+from bot.services.release_threads import ReleaseThreads
 from bot.storage.server_events import ServerEventRepository
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.domain.catalog import Catalog
     from bot.domain.clock import Clock
+    from bot.storage.database import Connection, Transaction
     from bot.storage.guild_settings import GuildSettingsRepository
 from bot.domain.announcements import (
     CATCH_UP_LIMIT,
@@ -90,7 +89,7 @@ class RunReport:
 class AnnouncerHost(Protocol):
     """What the announcer needs from the bot (the app's FandexBot provides it)."""
 
-    db: aiosqlite.Connection
+    db: Connection
     clock: Clock
     catalog: Catalog
     guild_settings: GuildSettingsRepository
@@ -112,6 +111,7 @@ class Announcer:
         self.bot = bot
         self.events = events
         self.log = AnnouncementLog(bot.db)
+        self.threads = ReleaseThreads(bot.db, bot.guild_settings)
         # One run at a time: the background loop and a direct call must not both post the same row.
         self._lock = asyncio.Lock()
 
@@ -188,8 +188,10 @@ class Announcer:
     ) -> None:
         key, kind = due.event.key, due.kind
         row = await self.log.get(guild.id, key, kind)
-        if row is not None and row.state != "pending":
-            return  # settled once and for all
+        if row is not None and row.state != "pending":  # settled once and for all; its thread may not be
+            if row.state == "sent":
+                await self.threads.ensure(guild, settings, due, row.message_id, now)
+            return
         late = now - due.late_from
         if late > CATCH_UP_LIMIT:
             detail = f"{late_text(late)} late when first seen; not posting stale news"
@@ -215,6 +217,7 @@ class Announcer:
                 announcement_nonce(guild.id, key, kind),
                 attempted_at=now,
             )
+            await self.threads.want(settings, due, now)  # recorded before the post, like the post itself
             if not await self.log.insert(row):
                 return
         else:
@@ -264,6 +267,7 @@ class Announcer:
                 return
             if earlier is not None:
                 await self.log.settle(row, "sent", message_id=earlier.id)
+                await self.threads.ensure(guild, settings, due, earlier.id, now)
                 report.found_posted += 1
                 log.info(
                     "The %s announcement of %s in guild %s was already posted (message %s); recorded it",
@@ -306,6 +310,7 @@ class Announcer:
             report.retry_later += 1
             return
         await self.log.settle(row, "sent", message_id=message.id, detail=role_problem)
+        await self.threads.ensure(guild, settings, due, message.id, now)
         report.sent += 1
         log.info(
             "Posted the %s announcement of %s in guild %s (message %s)",
@@ -378,7 +383,7 @@ class Announcer:
         now: datetime,
         reason: str,
         *,
-        tx: aiosqlite.Connection | None = None,
+        tx: Transaction | None = None,
     ) -> None:
         what = "reminder" if due.kind == "reminder" else "announcement"
         text = f"{timestamp(now, 'f')}: the {what} for **{due.event.safe_title}**: {reason}."

@@ -9,18 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-import aiosqlite
-
-from bot.storage.database import transaction
+from bot.storage.database import Connection, Transaction, transaction
 
 
 class FanStore(Protocol):
-    async def forget(self, user_id: int, *, tx: aiosqlite.Connection | None = None) -> bool:
+    async def forget(self, user_id: int, *, tx: Transaction | None = None) -> bool:
         """Delete what this store holds about the fan (in `tx`); whether it held anything."""
         ...
 
 
-async def forget_fan(db: aiosqlite.Connection, stores: Sequence[FanStore], user_id: int) -> bool:
+async def forget_fan(db: Connection, stores: Sequence[FanStore], user_id: int) -> bool:
     """Delete everything every store holds about the fan, in one transaction; whether there was anything."""
     async with transaction(db) as tx:
         found = [await store.forget(user_id, tx=tx) for store in stores]

@@ -33,10 +33,9 @@ from bot.render.trivia import question_view, reveal_embed
 from bot.storage.trivia import TriviaRepository
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.domain.catalog import Catalog
     from bot.domain.clock import Clock
+    from bot.storage.database import Connection
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ NAME_LIMIT = 100  # characters of a display name stored (Discord's own limit is 
 class TriviaHost(Protocol):
     """What the game needs from the bot (the app's FandexBot provides it)."""
 
-    db: aiosqlite.Connection
+    db: Connection
     clock: Clock
     catalog: Catalog
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
-import aiosqlite
-
-from bot.storage.database import joined_transaction, transaction
-
-if TYPE_CHECKING:
-    pass
 from bot.domain.announcements import Announcement, Kind, State
+from bot.storage.database import Connection, Transaction, joined_transaction, transaction
 
 
-def _from_row(row: aiosqlite.Row) -> Announcement:
+def _from_row(row: Any) -> Announcement:
     return Announcement(
         guild_id=row["guild_id"],
         event_key=row["event_key"],
@@ -29,7 +24,7 @@ def _from_row(row: aiosqlite.Row) -> Announcement:
 
 
 class AnnouncementLog:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self._db = db
 
     async def get(self, guild_id: int, event_key: str, kind: Kind) -> Announcement | None:
@@ -75,7 +70,7 @@ class AnnouncementLog:
         *,
         message_id: int | None = None,
         detail: str | None = None,
-        tx: aiosqlite.Connection | None = None,
+        tx: Transaction | None = None,
     ) -> None:
         """Move a pending row on (in the caller's transaction `tx`, if given); a settled row never changes."""
         async with joined_transaction(self._db, tx) as db:

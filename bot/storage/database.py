@@ -1,4 +1,12 @@
-"""The SQLite connection: pragmas, numbered migrations and write transactions."""
+"""The storage connection: SQLite (pragmas, `PRAGMA user_version`) or PostgreSQL (bot/storage/postgres.py),
+numbered migrations and write transactions.
+
+Repositories see one small interface whichever backend is behind it: `execute(sql, params)` (awaited, or used
+as `async with ... as cursor`) with `fetchone`, `fetchall` and `rowcount` on the cursor, and
+`transaction(db)` for every change. SQL is written once with `?` placeholders in the dialect both share
+(ON CONFLICT, RETURNING, CASE); the PostgreSQL backend numbers the placeholders. Where the dialects differ,
+`dialect(db)` says which one is behind `db`, and migrations have a PostgreSQL copy in migrations/postgres/.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,12 @@ import logging
 import re
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import aiosqlite
 
@@ -18,16 +28,124 @@ from bot.domain.errors import StorageError
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from bot.config import Settings
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+POSTGRES_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgres"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 # One writer at a time per connection: an explicit transaction spans awaits, so two coroutines
 # sharing the connection must not interleave their statements inside it.
-_write_locks: weakref.WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = weakref.WeakKeyDictionary()
+_write_locks: weakref.WeakKeyDictionary[object, asyncio.Lock] = weakref.WeakKeyDictionary()
 # What to run when the transaction open on a connection ends (see after_transaction).
-_when_done: weakref.WeakKeyDictionary[aiosqlite.Connection, list[Callable[[], object]]] = (
-    weakref.WeakKeyDictionary()
-)
+_when_done: weakref.WeakKeyDictionary[object, list[Callable[[], object]]] = weakref.WeakKeyDictionary()
+
+
+Dialect = Literal["sqlite", "postgres"]
+
+
+class IntegrityError(Exception):
+    """A constraint refused a write on PostgreSQL (a UNIQUE backstop, a CHECK)."""
+
+
+# What a refused constraint raises, whichever backend refused it.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, IntegrityError)
+
+
+class BufferedCursor:
+    """The rows a statement returned (already read) and how many rows it changed."""
+
+    def __init__(self, rows: Sequence[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    async def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> Sequence[Any]:
+        return self._rows
+
+    async def close(self) -> None:
+        return None
+
+
+class _Pending:
+    """A statement both awaited (`await db.execute(...)`) and entered (`async with db.execute(...) as c`),
+    as aiosqlite's are."""
+
+    def __init__(self, run: Coroutine[Any, Any, BufferedCursor]) -> None:
+        self._run = run
+
+    def __await__(self) -> Generator[Any, None, BufferedCursor]:
+        return self._run.__await__()
+
+    async def __aenter__(self) -> BufferedCursor:
+        return await self._run
+
+    async def __aexit__(self, *_exc_info: object) -> None:
+        return None
+
+
+class Remote(ABC):
+    """A connection to a database server, or one transaction on it: what repositories call `db` or `tx`."""
+
+    dialect: Dialect = "postgres"
+    # NOTIFY (channel, payload) to send when this transaction commits (none outside one).
+    notices: set[tuple[str, str]]
+
+    def execute(self, sql: str, parameters: Iterable[Any] = ()) -> _Pending:
+        return _Pending(self.run(sql, tuple(parameters)))
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> BufferedCursor:
+        changed = 0
+        for parameters in rows:
+            changed += (await self.run(sql, tuple(parameters))).rowcount
+        return BufferedCursor((), changed)
+
+    @abstractmethod
+    async def run(self, sql: str, parameters: tuple[Any, ...]) -> BufferedCursor: ...
+
+
+class RemoteDatabase(Remote):
+    """A pool of connections to a database server; each `transaction()` holds one of them."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Remote]: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def listen(self, channel: str, callback: Callable[[str], object]) -> None: ...
+
+
+# What repositories hold (`db`) and what a transaction hands them (`tx`).
+Connection = aiosqlite.Connection | RemoteDatabase
+Transaction = aiosqlite.Connection | Remote
+
+
+def dialect(db: Transaction) -> Dialect:
+    return db.dialect if isinstance(db, Remote) else "sqlite"
+
+
+async def open_storage(settings: Settings) -> Connection:
+    """PostgreSQL when DATABASE_URL is set (no SQLite file is created then), else SQLite at DATABASE_PATH."""
+    if settings.database_url:
+        from bot.storage.postgres import open_postgres  # asyncpg is an optional extra
+
+        return await open_postgres(settings.database_url)
+    return await open_database(settings.database_path)
+
+
+async def open_reader(settings: Settings) -> Connection:
+    """The configured database for reading only, migrating nothing (the bot may be running on it):
+    FileNotFoundError when there is no SQLite file, StorageError when PostgreSQL cannot be reached."""
+    if settings.database_url:
+        from bot.storage.postgres import open_postgres
+
+        return await open_postgres(settings.database_url, migrate=False)
+    return await open_read_only(settings.database_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +236,28 @@ def _read_only_uri(path: Path) -> str:
 
 
 @asynccontextmanager
-async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
-    """A write transaction (BEGIN IMMEDIATE … COMMIT), rolled back on any error.
+async def transaction(db: Connection) -> AsyncIterator[Transaction]:
+    """A write transaction, committed at the end, rolled back on any error.
 
-    SQLite errors (read-only file, locked database, full disk) become StorageError, so the user
-    gets a clear private message and nothing is half-written.
+    Storage errors (SQLite: a read-only file, a locked database, a full disk; PostgreSQL: the server
+    unreachable) become StorageError, so the user gets a clear private message and nothing is half-written.
     """
+    if isinstance(db, RemoteDatabase):
+        async with db.transaction() as remote:
+            _when_done[remote] = []
+            try:
+                yield remote
+            finally:
+                for callback in _when_done.pop(remote, []):
+                    callback()
+        return
+    async with _sqlite_transaction(db) as tx:
+        yield tx
+
+
+@asynccontextmanager
+async def _sqlite_transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """BEGIN IMMEDIATE … COMMIT on the one SQLite connection, one writer at a time."""
     lock = _write_locks.setdefault(db, asyncio.Lock())
     async with lock:
         try:
@@ -150,9 +284,7 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
 
 
 @asynccontextmanager
-async def joined_transaction(
-    db: aiosqlite.Connection, tx: aiosqlite.Connection | None
-) -> AsyncIterator[aiosqlite.Connection]:
+async def joined_transaction(db: Connection, tx: Transaction | None) -> AsyncIterator[Transaction]:
     """`tx`, a transaction the caller already opened with `transaction()`, or else a new one on `db`.
 
     Repositories take `tx=` so that one caller can make several of their writes a single transaction.
@@ -164,7 +296,28 @@ async def joined_transaction(
         yield tx
 
 
-def after_transaction(tx: aiosqlite.Connection, callback: Callable[[], object]) -> None:
+async def serialize(tx: Transaction, key: str) -> None:
+    """Make transactions that pass the same `key` run one after another, from here until each ends: for a
+    read-check-write (a limit, a unique pick). SQLite has one writer at a time already; on PostgreSQL
+    (read committed) this takes a transaction-level advisory lock on the key."""
+    if isinstance(tx, Remote):
+        await tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", (key,))
+
+
+def notify_on_commit(tx: Transaction, channel: str, payload: str) -> None:
+    """Tell every process (listening with `listen`) that `payload` on `channel` changed, once `tx` commits.
+    Nothing to do on SQLite: one process only."""
+    if isinstance(tx, Remote) and not isinstance(tx, RemoteDatabase):
+        tx.notices.add((channel, payload))
+
+
+async def listen(db: Connection, channel: str, callback: Callable[[str], object]) -> None:
+    """Call `callback(payload)` on each notification on `channel`, "*" when some may have been missed."""
+    if isinstance(db, RemoteDatabase):
+        await db.listen(channel, callback)
+
+
+def after_transaction(tx: Transaction, callback: Callable[[], object]) -> None:
     """Run `callback` when the transaction open on `tx` ends, committed or rolled back (to drop a cache
     entry: a read made while it was open may have seen a write that never committed)."""
     _when_done[tx].append(callback)

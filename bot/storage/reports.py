@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import cast
-
-import aiosqlite
+from typing import Any, cast
 
 from bot.domain.clock import Clock
 from bot.domain.reports import (
@@ -18,7 +16,7 @@ from bot.domain.reports import (
     ReportText,
     limit_reached,
 )
-from bot.storage.database import joined_transaction, transaction
+from bot.storage.database import Connection, Transaction, dialect, joined_transaction, serialize, transaction
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +28,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _from_row(row: aiosqlite.Row) -> Report:
+def _from_row(row: Any) -> Report:
     return Report(
         id=row["id"],
         entry=EntryRef(cast(EntryKind, row["entry_kind"]), row["entry_id"]),
@@ -46,11 +44,11 @@ def _from_row(row: aiosqlite.Row) -> Report:
 class ReportRepository:
     """The only code that reads or writes `reports`."""
 
-    def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, db: Connection, clock: Clock) -> None:
         self._db = db
         self._clock = clock
 
-    async def _recent(self, db: aiosqlite.Connection, user_id: int, now: datetime) -> list[datetime]:
+    async def _recent(self, db: Transaction, user_id: int, now: datetime) -> list[datetime]:
         async with db.execute(
             "SELECT created_at FROM reports WHERE user_id = ? AND created_at > ?",
             (user_id, _stamp(now - REPORT_WINDOW)),
@@ -76,24 +74,30 @@ class ReportRepository:
         submitted at once cannot both slip under it."""
         now = self._clock.now()
         async with transaction(self._db) as db:
+            await serialize(db, f"reports:user:{user_id}")
             if (limited := limit_reached(await self._recent(db, user_id, now), now)) is not None:
                 return limited
             cursor = await db.execute(
                 "INSERT INTO reports"
                 " (entry_kind, entry_id, entry_title, guild_id, channel_id, user_id, created_at, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (entry.kind, entry.id, entry_title, guild_id, channel_id, user_id, _stamp(now), text.text),
             )
-            report_id = cursor.lastrowid
+            returned = await cursor.fetchone()
+            report_id = int(returned[0]) if returned else None
         assert report_id is not None
         log.info("Report %s on %s stored (guild %s)", report_id, entry, guild_id)
         return Report(report_id, entry, entry_title, guild_id, channel_id, user_id, now, text.text)
 
     async def table_exists(self) -> bool:
         """False on a database the bot has not migrated to the reports schema yet."""
-        async with self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reports'"
-        ) as cursor:
+        sql = (
+            "SELECT 1 FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_name = 'reports'"
+            if dialect(self._db) == "postgres"
+            else "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reports'"
+        )
+        async with self._db.execute(sql) as cursor:
             return await cursor.fetchone() is not None
 
     async def count_by(self, user_id: int) -> int:
@@ -102,7 +106,7 @@ class ReportRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def forget(self, user_id: int, *, tx: aiosqlite.Connection | None = None) -> bool:
+    async def forget(self, user_id: int, *, tx: Transaction | None = None) -> bool:
         """Delete the fan's reports (/me forget); whether there were any."""
         async with joined_transaction(self._db, tx) as db:
             cursor = await db.execute("DELETE FROM reports WHERE user_id = ?", (user_id,))

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
-
-import aiosqlite
 
 from bot.domain.clock import Clock
 from bot.domain.countdown import ServerEvent, clean_event_name
 from bot.domain.dates import PartialDate
 from bot.domain.errors import InvalidOptionError
 from bot.domain.server_events import check_addable, last_day_possibly_expired, server_event_book
-from bot.storage.database import transaction
+from bot.storage.database import INTEGRITY_ERRORS, Connection, Transaction, serialize, transaction
 
 log = logging.getLogger(__name__)
 
 _COLUMNS = "id, guild_id, name, date, scheduled_event_id, created_by, created_at"
 
 
-def _from_row(row: aiosqlite.Row) -> ServerEvent:
+def _from_row(row: Any) -> ServerEvent:
     return ServerEvent(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -39,7 +37,7 @@ def _chronological(events: Iterable[ServerEvent]) -> list[ServerEvent]:
     return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
 
 
-async def _delete(db: aiosqlite.Connection, events: Collection[ServerEvent]) -> int:
+async def _delete(db: Transaction, events: Collection[ServerEvent]) -> int:
     """Delete `events` inside the caller's transaction."""
     if not events:
         return 0
@@ -50,7 +48,7 @@ async def _delete(db: aiosqlite.Connection, events: Collection[ServerEvent]) -> 
 class ServerEventRepository:
     """The only code that reads or writes `guild_events`."""
 
-    def __init__(self, db: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, db: Connection, clock: Clock) -> None:
         self._db = db
         self._clock = clock
         # /countdown reads its server's events on every call; this process is the only writer,
@@ -59,6 +57,11 @@ class ServerEventRepository:
         # Counts finished writes. A read that a write finished during (its rows may predate the write)
         # returns its rows but does not cache them: it would put back what the write just dropped.
         self._writes = 0
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever a write ends: a reader holding an older number knows the events may differ."""
+        return self._writes
 
     async def for_guild(self, guild_id: int) -> list[ServerEvent]:
         cached = self._cache.get(guild_id)
@@ -149,6 +152,7 @@ class ServerEventRepository:
         scheduled_event_id: int | None,
     ) -> ServerEvent:
         async with transaction(self._db) as db:
+            await serialize(db, f"guild_events:{guild_id}")
             async with db.execute(
                 f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
             ) as cursor:
@@ -161,7 +165,7 @@ class ServerEventRepository:
                 cursor = await db.execute(
                     "INSERT INTO guild_events"
                     " (guild_id, name, name_key, date, scheduled_event_id, created_by, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         guild_id,
                         name,
@@ -172,9 +176,10 @@ class ServerEventRepository:
                         created_at.isoformat(),
                     ),
                 )
-            except sqlite3.IntegrityError as exc:  # the UNIQUE backstop, should the check above ever miss
+                returned = await cursor.fetchone()
+            except INTEGRITY_ERRORS as exc:  # the UNIQUE backstop, should the check above ever miss
                 raise InvalidOptionError("An event with that name already exists here.") from exc
-            event_id = cursor.lastrowid
+            event_id = int(returned[0]) if returned else None
         assert event_id is not None
         log.info("Guild %s added event %s (%s)", guild_id, event_id, date.iso())
         return ServerEvent(event_id, guild_id, name, date, scheduled_event_id, created_by, created_at)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-import aiosqlite
+from typing import Any
 
 from bot.domain.trivia import (
     POINTS_PER_RIGHT_ANSWER,
@@ -18,7 +17,7 @@ from bot.domain.trivia import (
     Stats,
     Tally,
 )
-from bot.storage.database import joined_transaction, transaction
+from bot.storage.database import Connection, Transaction, joined_transaction, serialize, transaction
 
 LEADERBOARD_SIZE = 10
 
@@ -34,7 +33,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _question(row: aiosqlite.Row) -> AskedQuestion:
+def _question(row: Any) -> AskedQuestion:
     return AskedQuestion(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -55,7 +54,7 @@ def _question(row: aiosqlite.Row) -> AskedQuestion:
     )
 
 
-def _score(row: aiosqlite.Row) -> Score:
+def _score(row: Any) -> Score:
     return Score(
         guild_id=row["guild_id"],
         user_id=row["user_id"],
@@ -69,7 +68,7 @@ def _score(row: aiosqlite.Row) -> Score:
 
 
 class TriviaRepository:
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: Connection) -> None:
         self._db = db
 
     # -- questions ------------------------------------------------------------------------------------
@@ -85,6 +84,7 @@ class TriviaRepository:
         """Store a new question for the channel, drawn by `draw` from the keys not yet asked in the server's
         round (a new round when none is left), in one transaction; or the question already open there."""
         async with transaction(self._db) as db:
+            await serialize(db, f"trivia_questions:{guild_id}")
             async with db.execute(
                 f"SELECT {_QUESTION_COLUMNS} FROM trivia_questions"
                 " WHERE channel_id = ? AND revealed_at IS NULL",
@@ -110,7 +110,8 @@ class TriviaRepository:
                 return Opening(None, already_open=False)
             cursor = await db.execute(
                 "INSERT INTO trivia_questions (guild_id, channel_id, round, key, kind, prompt, choices,"
-                " answer, fact, source, asked_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " answer, fact, source, asked_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     guild_id,
                     channel_id,
@@ -126,7 +127,8 @@ class TriviaRepository:
                     _iso(closes_at),
                 ),
             )
-            question_id = cursor.lastrowid
+            returned = await cursor.fetchone()
+            question_id = int(returned[0]) if returned else None
         assert question_id is not None
         stored = await self.get(question_id)
         assert stored is not None
@@ -208,11 +210,14 @@ class TriviaRepository:
                 " streak, best_streak, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
                 " display_name = excluded.display_name,"
-                " points = points + excluded.points,"
-                " answers = answers + 1,"
-                " correct = correct + excluded.correct,"
-                " streak = CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END,"
-                " best_streak = MAX(best_streak, CASE WHEN excluded.correct = 1 THEN streak + 1 ELSE 0 END),"
+                # Qualified (PostgreSQL finds a bare name ambiguous), and no two-argument MAX (SQLite only).
+                " points = trivia_scores.points + excluded.points,"
+                " answers = trivia_scores.answers + 1,"
+                " correct = trivia_scores.correct + excluded.correct,"
+                " streak = CASE WHEN excluded.correct = 1 THEN trivia_scores.streak + 1 ELSE 0 END,"
+                " best_streak = CASE WHEN excluded.correct = 1"
+                " AND trivia_scores.streak + 1 > trivia_scores.best_streak"
+                " THEN trivia_scores.streak + 1 ELSE trivia_scores.best_streak END,"
                 " updated_at = excluded.updated_at"
                 f" RETURNING {_SCORE_COLUMNS}",
                 (
@@ -265,8 +270,9 @@ class TriviaRepository:
             return None
         score = _score(row)
         async with self._db.execute(
-            "SELECT COUNT(*), SUM(points > ? OR (points = ? AND (best_streak > ?"
-            " OR (best_streak = ? AND user_id < ?)))) FROM trivia_scores WHERE guild_id = ?",
+            "SELECT COUNT(*), SUM(CASE WHEN points > ? OR (points = ? AND (best_streak > ?"
+            " OR (best_streak = ? AND user_id < ?))) THEN 1 ELSE 0 END)"
+            " FROM trivia_scores WHERE guild_id = ?",
             (score.points, score.points, score.best_streak, score.best_streak, user_id, guild_id),
         ) as cursor:
             counted = await cursor.fetchone()
@@ -290,7 +296,7 @@ class TriviaRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def forget(self, user_id: int, *, tx: aiosqlite.Connection | None = None) -> bool:
+    async def forget(self, user_id: int, *, tx: Transaction | None = None) -> bool:
         """Delete every trivia answer and score of a fan, in every server (`/me forget`, in `tx`); whether
         there were any."""
         async with joined_transaction(self._db, tx) as db:

@@ -62,3 +62,23 @@ def test_paths_and_urls() -> None:
 def test_repr_hides_the_token() -> None:
     settings = load_settings({"DISCORD_TOKEN": "super-secret-token"})
     assert "super-secret-token" not in repr(settings)
+
+
+def test_database_url_selects_postgres_and_its_password_never_shows() -> None:
+    assert load_settings({"DISCORD_TOKEN": "t"}).database_url is None
+    url = "postgresql://fandex:s3cret@db.internal:5432/fandex"
+    settings = load_settings({"DISCORD_TOKEN": "t", "DATABASE_URL": f"  {url} "})
+    assert settings.database_url == url
+    assert "s3cret" not in repr(settings) and "fandex:***@db.internal" in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "value", ["mysql://db/fandex", "postgresql://db:port/fandex", "db.internal:5432", "postgresql:///"]
+)
+def test_a_malformed_database_url_is_one_line_without_the_password(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"^DATABASE_URL must be a postgresql:// URL") as raised:
+        load_settings({"DISCORD_TOKEN": "t", "DATABASE_URL": value})
+    assert "\n" not in str(raised.value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"DISCORD_TOKEN": "t", "DATABASE_URL": "mysql://u:hunter2@db/fandex"})
+    assert "hunter2" not in str(raised.value)

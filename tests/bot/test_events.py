@@ -35,7 +35,7 @@ from bot.domain.errors import FandexError, InvalidOptionError, NotFoundError, St
 from bot.domain.event_search import suggest_events
 from bot.services.past_events import purge_past_events
 from bot.services.scheduled_events import scheduled_event_times
-from bot.storage.database import open_database
+from bot.storage.database import Connection, open_database
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.server_events import ServerEventRepository
 from tests.clock import FakeClock
@@ -295,7 +295,8 @@ def test_scheduled_event_times() -> None:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    """SQLite only: for the tests that reach into it (a temp trigger, a paused cursor)."""
     connection = await open_database(tmp_path / "fandex.sqlite3")
     try:
         yield connection
@@ -303,14 +304,14 @@ async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
         await connection.close()
 
 
-async def count_rows(db: aiosqlite.Connection) -> int:
+async def count_rows(db: Connection) -> int:
     async with db.execute("SELECT COUNT(*) FROM guild_events") as cursor:
         row = await cursor.fetchone()
     assert row is not None
     return int(row[0])
 
 
-async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
+async def test_add_list_and_remove(db: Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
     later = await repo.add(1, name="Premiere", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     sooner = await repo.add(
@@ -334,7 +335,7 @@ async def test_add_list_and_remove(db: aiosqlite.Connection) -> None:
     assert [e.scheduled_event_id for e in await repo.for_guild(1)] == [None, 999]
 
 
-async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connection) -> None:
+async def test_names_are_unique_per_server_ignoring_case(db: Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
     await repo.add(1, name="Watch Party", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
     with pytest.raises(InvalidOptionError, match="already has an event called"):
@@ -345,7 +346,7 @@ async def test_names_are_unique_per_server_ignoring_case(db: aiosqlite.Connectio
     assert await count_rows(db) == 2
 
 
-async def test_at_most_25_events_per_server(db: aiosqlite.Connection) -> None:
+async def test_at_most_25_events_per_server(db: Connection) -> None:
     repo = ServerEventRepository(db, FakeClock(NOW))
     for number in range(MAX_SERVER_EVENTS):
         await repo.add(1, name=f"Event {number}", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
@@ -354,7 +355,7 @@ async def test_at_most_25_events_per_server(db: aiosqlite.Connection) -> None:
     assert await count_rows(db) == MAX_SERVER_EVENTS
 
 
-async def test_past_events_stop_counting_and_an_add_deletes_expired_ones(db: aiosqlite.Connection) -> None:
+async def test_past_events_stop_counting_and_an_add_deletes_expired_ones(db: Connection) -> None:
     clock = FakeClock(NOW)
     repo = ServerEventRepository(db, clock)
     for number in range(MAX_SERVER_EVENTS):  # 9 on 11 March, 8 on the 12th, 8 on the 13th
@@ -373,7 +374,7 @@ async def test_past_events_stop_counting_and_an_add_deletes_expired_ones(db: aio
     assert "Event 0" not in [e.name for e in await repo.for_guild(1)]
 
 
-async def test_the_purge_deletes_expired_events_in_each_servers_zone(db: aiosqlite.Connection) -> None:
+async def test_the_purge_deletes_expired_events_in_each_servers_zone(db: Connection) -> None:
     clock = FakeClock(NOW)
     settings = GuildSettingsRepository(db, clock)
     await settings.update(2, timezone="Pacific/Honolulu")
@@ -395,7 +396,8 @@ async def test_the_purge_deletes_expired_events_in_each_servers_zone(db: aiosqli
     assert await count_rows(db) == 1
 
 
-async def test_the_purge_is_one_transaction(db: aiosqlite.Connection) -> None:
+async def test_the_purge_is_one_transaction(sqlite_db: aiosqlite.Connection) -> None:
+    db = sqlite_db
     clock = FakeClock(NOW)
     settings = GuildSettingsRepository(db, clock)
     repo = ServerEventRepository(db, clock)
@@ -413,7 +415,7 @@ async def test_the_purge_is_one_transaction(db: aiosqlite.Connection) -> None:
     assert await purge_past_events(repo, settings, later) == 3
 
 
-async def test_ids_are_never_reused(db: aiosqlite.Connection) -> None:
+async def test_ids_are_never_reused(db: Connection) -> None:
     # Announcements are keyed by "guild:<id>": a reused id would look already announced.
     repo = ServerEventRepository(db, FakeClock(NOW))
     first = await repo.add(1, name="A", date=PartialDate(2027, 6, 1), created_by=42, zone=UTC_ZONE)
@@ -477,7 +479,10 @@ class _PausedCursor:
         return rows
 
 
-async def test_an_event_added_during_a_read_is_not_hidden_by_that_read(db: aiosqlite.Connection) -> None:
+async def test_an_event_added_during_a_read_is_not_hidden_by_that_read(
+    sqlite_db: aiosqlite.Connection,
+) -> None:
+    db = sqlite_db
     # /countdown reads the list while a moderator's /config event-add commits: the read's snapshot
     # predates the new event, and must not become the cached list once the add has invalidated it.
     # for_guild's read, not the one `add` makes inside its transaction.

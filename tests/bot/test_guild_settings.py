@@ -1,16 +1,16 @@
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot.domain.settings import GuildSettings
-from bot.storage.database import open_database, transaction
+from bot.storage.database import transaction
 from bot.storage.guild_settings import GuildSettingsRepository
+from tests.backends import Backend
 from tests.clock import FakeClock
 
 
-async def test_defaults_then_update_then_clear(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "fandex.sqlite3")
+async def test_defaults_then_update_then_clear(backend: Backend) -> None:
+    db = await backend.open()
     clock = FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
     repo = GuildSettingsRepository(db, clock)
     try:
@@ -25,13 +25,12 @@ async def test_defaults_then_update_then_clear(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_settings_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "fandex.sqlite3"
+async def test_settings_survive_reopening(backend: Backend) -> None:
     clock = FakeClock(datetime(2026, 11, 25, tzinfo=UTC))
-    db = await open_database(path)
+    db = await backend.open()
     await GuildSettingsRepository(db, clock).update(7, announce_channel_id=99, reminder="1w")
     await db.close()
-    db = await open_database(path)
+    db = await backend.open()
     try:
         settings = await GuildSettingsRepository(db, clock).get(7)
         assert settings.announce_channel_id == 99 and settings.reminder == "1w"
@@ -40,8 +39,8 @@ async def test_settings_survive_reopening(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_unknown_setting_is_refused(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "fandex.sqlite3")
+async def test_unknown_setting_is_refused(backend: Backend) -> None:
+    db = await backend.open()
     try:
         with pytest.raises(TypeError):
             await GuildSettingsRepository(db, FakeClock(datetime.now(UTC))).update(1, colour="pink")
@@ -49,8 +48,10 @@ async def test_unknown_setting_is_refused(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_an_update_in_the_callers_transaction_is_undone_with_it_cache_included(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "fandex.sqlite3")
+async def test_an_update_in_the_callers_transaction_is_undone_with_it_cache_included(
+    backend: Backend,
+) -> None:
+    db = await backend.open()
     repo = GuildSettingsRepository(db, FakeClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC)))
     try:
         await repo.update(42, timezone="Europe/London")

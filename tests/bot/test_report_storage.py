@@ -12,14 +12,15 @@ import pytest
 from bot.domain.reports import EntryRef, LimitReached, Report, ReportText
 from bot.storage.database import open_database, open_read_only
 from bot.storage.reports import ReportRepository
+from tests.backends import Backend
 from tests.clock import FakeClock
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 NICK = EntryRef("character", "nick-nelson")
 
 
-async def test_a_report_is_stored_and_listed_newest_first(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "fandex.sqlite3")
+async def test_a_report_is_stored_and_listed_newest_first(backend: Backend) -> None:
+    db = await backend.open()
     clock = FakeClock(NOW)
     reports = ReportRepository(db, clock)
     try:
@@ -46,8 +47,8 @@ async def test_a_report_is_stored_and_listed_newest_first(tmp_path: Path) -> Non
         await db.close()
 
 
-async def test_the_sixth_in_a_day_is_refused_even_when_sent_at_once(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "fandex.sqlite3")
+async def test_the_sixth_in_a_day_is_refused_even_when_sent_at_once(backend: Backend) -> None:
+    db = await backend.open()
     clock = FakeClock(NOW)
     reports = ReportRepository(db, clock)
     text = ReportText("again", cut=False)

@@ -3,16 +3,13 @@ per fan, scores and streaks, the leaderboard, stats, and forgetting a fan."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import aiosqlite
-import pytest
 
 from bot.domain.trivia import Question
-from bot.storage.database import open_database
+from bot.storage.database import Connection
 from bot.storage.trivia import TriviaRepository
+from tests.backends import Backend
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(seconds=20)
@@ -36,16 +33,7 @@ def drawing(*keys: str) -> tuple[Callable[[frozenset[str]], Question | None], li
     return draw, seen
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await open_database(tmp_path / "fandex.sqlite3")
-    try:
-        yield connection
-    finally:
-        await connection.close()
-
-
-async def test_one_open_question_per_channel_and_rounds_without_repeats(db: aiosqlite.Connection) -> None:
+async def test_one_open_question_per_channel_and_rounds_without_repeats(db: Connection) -> None:
     store = TriviaRepository(db)
     draw, seen = drawing("a", "b")
     first = await store.open_question(GUILD, CHANNEL, NOW, LATER, draw)
@@ -66,20 +54,19 @@ async def test_one_open_question_per_channel_and_rounds_without_repeats(db: aios
     assert elsewhere.question is not None and seen[-1] == frozenset()
 
 
-async def test_nothing_to_ask(db: aiosqlite.Connection) -> None:
+async def test_nothing_to_ask(db: Connection) -> None:
     opening = await TriviaRepository(db).open_question(GUILD, CHANNEL, NOW, LATER, lambda asked: None)
     assert opening.question is None and not opening.already_open
 
 
-async def test_a_question_survives_reopening_and_is_due_after_its_close(tmp_path: Path) -> None:
-    path = tmp_path / "fandex.sqlite3"
-    db = await open_database(path)
+async def test_a_question_survives_reopening_and_is_due_after_its_close(backend: Backend) -> None:
+    db = await backend.open()
     store = TriviaRepository(db)
     opened = await store.open_question(GUILD, CHANNEL, NOW, LATER, drawing("a")[0])
     assert opened.question is not None
     await store.set_message(opened.question.id, 555)
     await db.close()
-    db = await open_database(path)
+    db = await backend.open()
     try:
         store = TriviaRepository(db)
         [asked] = await store.due(LATER)
@@ -94,7 +81,7 @@ async def test_a_question_survives_reopening_and_is_due_after_its_close(tmp_path
         await db.close()
 
 
-async def test_one_answer_per_fan_scores_and_streaks(db: aiosqlite.Connection) -> None:
+async def test_one_answer_per_fan_scores_and_streaks(db: Connection) -> None:
     store = TriviaRepository(db)
     results = []
     for key, choice in (("a", 0), ("b", 0), ("c", 1), ("d", 0)):  # right, right, wrong, right
@@ -115,7 +102,7 @@ async def test_one_answer_per_fan_scores_and_streaks(db: aiosqlite.Connection) -
     assert (await store.tally(opened.question.id)).answered == 1
 
 
-async def test_leaderboard_stats_and_forgetting_a_fan(db: aiosqlite.Connection) -> None:
+async def test_leaderboard_stats_and_forgetting_a_fan(db: Connection) -> None:
     store = TriviaRepository(db)
     opened = await store.open_question(GUILD, CHANNEL, NOW, LATER, drawing("a")[0])
     elsewhere = await store.open_question(GUILD + 1, 99, NOW, LATER, drawing("a")[0])
@@ -142,7 +129,7 @@ async def test_leaderboard_stats_and_forgetting_a_fan(db: aiosqlite.Connection) 
     assert await store.forget(2) is False
 
 
-async def test_a_discarded_question_frees_its_channel_and_its_key(db: aiosqlite.Connection) -> None:
+async def test_a_discarded_question_frees_its_channel_and_its_key(db: Connection) -> None:
     store = TriviaRepository(db)
     draw, _ = drawing("a", "b")
     opened = await store.open_question(GUILD, CHANNEL, NOW, LATER, draw)

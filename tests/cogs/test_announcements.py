@@ -497,7 +497,7 @@ async def test_the_loop_posts_on_its_own_and_stops_with_the_cog(
     await wait_for_messages(emulator, channel, 1)
 
     cog = countdown(bot)
-    task = cog._loop_task
+    task = cog.background.task
     assert task is not None and not task.done()
     await bot.remove_cog("Countdown")
     assert task.cancelled()

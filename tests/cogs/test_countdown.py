@@ -311,7 +311,9 @@ async def test_an_ambiguous_event_offers_a_menu_only_the_asker_can_use(
 
     clock.advance(days=1)  # counted from the moment it is picked
     picked = await emulator.select(result, menu["custom_id"], ["ds:volume-6-us"], user=fan)
-    assert picked.type == 7 and custom_ids(picked) == ["fx:report:event:volume-6-us"]  # the menu is gone
+    # The menu is gone; the pick's own buttons replace it.
+    assert picked.type == 7
+    assert custom_ids(picked) == ["fx:remind:ds:volume-6-us", "fx:report:event:volume-6-us"]
     assert picked.embeds[0]["title"] == "Volume 6 published in the US and Canada"
     assert "6 days to go" in description(picked)
 

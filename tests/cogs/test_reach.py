@@ -36,6 +36,7 @@ FAN_CALLS: list[tuple[str, dict[str, Any]]] = [
     ("faq", {}),
     ("help", {}),
     ("about", {}),
+    ("timeline", {}),
 ]
 
 

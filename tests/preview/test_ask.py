@@ -395,7 +395,8 @@ async def test_each_invite_permission_is_needed(tmp_path: Path, need: Permission
         assert schedule.rest_calls == []
         assert "Events tab" in reply_text(schedule) and "The event itself is saved." in reply_text(schedule)
     else:
-        announce = await run_as_bot_with(tmp_path, without, ANNOUNCE)
+        line = f"{ANNOUNCE} thread:True" if "thread:True" in need.feature else ANNOUNCE
+        announce = await run_as_bot_with(tmp_path, without, line)
         refusal = reply_text(announce)
         missing = refusal.split("I'm missing ", 1)[1].split(" there.", 1)[0]
         assert f"**{permission_label(need.permission)}**" in missing
