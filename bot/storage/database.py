@@ -265,13 +265,15 @@ async def _sqlite_transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqli
         except sqlite3.OperationalError as exc:
             log.error("Could not start a write transaction: %s", exc)
             raise StorageError(_storage_message(exc)) from exc
+        except BaseException:
+            await _roll_back(db)  # cancelled: the BEGIN still runs on aiosqlite's thread
+            raise
         _when_done[db] = []
         try:
             yield db
             await db.execute("COMMIT")
         except BaseException as exc:
-            if db.in_transaction:
-                await db.execute("ROLLBACK")
+            await _roll_back(db)
             if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
                 exc, sqlite3.IntegrityError
             ):
@@ -281,6 +283,19 @@ async def _sqlite_transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqli
         finally:
             for callback in _when_done.pop(db, []):
                 callback()
+
+
+async def _roll_back(db: aiosqlite.Connection) -> None:
+    """Roll back what is open, if anything: a BEGIN or COMMIT interrupted by a cancellation still runs on
+    aiosqlite's thread, queued before this ROLLBACK, so there may be no transaction left. Never raises, so
+    the error (or the cancellation) that brought us here is the one that goes on."""
+    try:
+        await db.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "no transaction is active" not in str(exc):
+            log.warning("Rollback failed: %s", exc)
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: aiosqlite's connection is closed
+        log.warning("Rollback failed: %s", exc)
 
 
 @asynccontextmanager

@@ -1,3 +1,4 @@
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -64,6 +65,40 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
                 raise RuntimeError("boom")
         async with db.execute("SELECT COUNT(*) FROM meta") as cursor:
             assert (await cursor.fetchone())[0] == 0
+    finally:
+        await db.close()
+
+
+async def cancelled_at_the_next_await() -> None:
+    """Cancel this task: the cancellation lands at its next await, as a shutdown's can."""
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()
+
+
+async def test_a_cancellation_during_commit_or_begin_goes_on_and_the_connection_stays_usable(
+    tmp_path: Path,
+) -> None:
+    db = await open_database(tmp_path / "fandex.sqlite3")
+    task = asyncio.current_task()
+    assert task is not None
+    try:
+        # At COMMIT: aiosqlite's thread still commits, so the ROLLBACK after it finds no transaction.
+        with pytest.raises(asyncio.CancelledError):
+            async with transaction(db) as tx:
+                await tx.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
+                await cancelled_at_the_next_await()
+        task.uncancel()
+        # At BEGIN: the transaction began on the thread all the same and must not be left open.
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled_at_the_next_await()
+            async with transaction(db) as tx:
+                await tx.execute("INSERT INTO meta (key, value) VALUES ('b', '2')")
+        task.uncancel()
+        async with transaction(db) as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('c', '3')")
+        async with db.execute("SELECT key FROM meta ORDER BY key") as cursor:
+            assert [row[0] for row in await cursor.fetchall()] == ["a", "c"]
     finally:
         await db.close()
 
