@@ -135,7 +135,7 @@ def markdown(results: Results, *, mode: str, seconds: float) -> str:
         f"Python {sys.version.split()[0]}, discord.py {discord.__version__}.",
         f"- Latency: {plan.sequential} sequential requests per command after {plan.warmup} warm-up ones, "
         "alternating between the two bots; from queuing INTERACTION_CREATE on the gateway to receiving "
-        "the callback POST.",
+        "the whole callback POST (its body read, before the emulator parses it).",
         f"- Burst: {plan.burst} interactions dispatched at once ({plan.burst_rounds} round(s)); Fandex "
         "gets a mix of /cast lookup, /plot, /volume and /countdown, the floor its one command.",
         "- Trivia answer click: each click by a new fan on a /trivia play question (a new question in a new "

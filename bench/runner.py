@@ -3,7 +3,7 @@
 Both bots run as `python -m ...` children pointed at an in-process DiscordEmulator (OpenAPI validation
 off, identically for both). Requests alternate between the two bots, so drift on the machine affects
 both alike. Latency is the emulator's own clock: from queuing INTERACTION_CREATE on the gateway to
-receiving the callback POST.
+having received the whole callback POST (before parsing it).
 """
 
 from __future__ import annotations
