@@ -24,10 +24,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the Markdown table"
     )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="only the PostgreSQL section (latency with DATABASE_URL, a burst over two shard processes), "
+        "appended to the output, dated, instead of rewriting it",
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     started = time.perf_counter()
+    if args.postgres:
+        from bench.bench_postgres import append_section, run_postgres, section
+
+        found = asyncio.run(run_postgres(Plan.quick() if args.quick else Plan.full()))
+        text = section(found, mode="quick" if args.quick else "full", seconds=time.perf_counter() - started)
+        print(text)
+        append_section(args.output, text)
+        print(f"Appended to {args.output}")
+        return 0
     results = asyncio.run(run(Plan.quick() if args.quick else Plan.full()))
     table = markdown(results, mode="quick" if args.quick else "full", seconds=time.perf_counter() - started)
     print(table)

@@ -44,6 +44,9 @@ def bot_environment(
             "DISCORD_API_BASE": api_base,
             "DISCORD_GATEWAY_URL": gateway_url,
             "PYTHONUNBUFFERED": "1",
+            "DATABASE_URL": "",
+            "SHARD_COUNT": "",
+            "SHARD_IDS": "",
         }
     )
     env.update(extra or {})

@@ -195,11 +195,12 @@ async def running_bot(
     database: Path,
     dataset: Path | None = None,
     commands: list[dict[str, Any]] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Side]:
     """Start an emulator with `guilds` guilds and a bot process connected to it; stop both afterwards.
 
     `commands` seeds the emulator's registered commands, for a bot that will not sync (its database
-    already holds the hash of its command set).
+    already holds the hash of its command set). `extra_env`: more settings (DATABASE_URL, for one).
     """
     emulator = DiscordEmulator(validate=False)
     await emulator.start()
@@ -216,6 +217,7 @@ async def running_bot(
             gateway_url=emulator.gateway_url,
             database_path=database,
             dataset_path=dataset,
+            extra=extra_env,
         )
         started = time.perf_counter()
         process = await BotProcess.start(args, env)

@@ -32,13 +32,23 @@ class Settings:
     gateway_url: str | None = None
     # postgresql://user:password@host:port/database: PostgreSQL instead of SQLite (database_path unused).
     database_url: str | None = None
+    # Sharding (SHARD_COUNT, SHARD_IDS): None lets discord.py ask Discord how many shards to run, all of them
+    # in this process. With a count, this process runs `shard_ids` of `shard_count` (all when not given).
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Whether this process holds shard 0, which syncs the commands for every process."""
+        return self.shard_ids is None or 0 in self.shard_ids
 
     def __repr__(self) -> str:  # never let the token reach a log line
         return (
             f"Settings(token=<hidden>, database_path={self.database_path!s}, "
             f"dataset_path={self.dataset_path!s}, "
             f"dev_guild_id={self.dev_guild_id}, log_level={self.log_level}, api_base={self.api_base}, "
-            f"gateway_url={self.gateway_url}, database_url={without_password(self.database_url)})"
+            f"gateway_url={self.gateway_url}, database_url={without_password(self.database_url)}, "
+            f"shard_count={self.shard_count}, shard_ids={self.shard_ids})"
         )
 
 
@@ -75,6 +85,39 @@ def _database_url(env: Mapping[str, str]) -> str | None:
             f"DATABASE_URL must be a postgresql:// URL such as {example}; got {without_password(value)!r}."
         )
     return value
+
+
+def _shards(env: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT (a positive number) and SHARD_IDS ("0", "0,2", "0-3"; every id below the count)."""
+    count_raw = env.get("SHARD_COUNT", "").strip()
+    ids_raw = env.get("SHARD_IDS", "").strip()
+    if not count_raw:
+        if ids_raw:
+            raise ConfigError(
+                "SHARD_IDS needs SHARD_COUNT: set the total number of shards, e.g. SHARD_COUNT=4."
+            )
+        return None, None
+    if not count_raw.isdigit() or int(count_raw) <= 0:
+        raise ConfigError(f"SHARD_COUNT must be a positive number of shards, e.g. 4; got {count_raw!r}.")
+    count = int(count_raw)
+    if not ids_raw:
+        return count, None
+    ids: set[int] = set()
+    for part in ids_raw.split(","):
+        low, dash, high = part.strip().partition("-")
+        if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+            raise ConfigError(f"SHARD_IDS must be shard ids and ranges such as 0,2 or 0-3; got {ids_raw!r}.")
+        first, last = int(low), int(high) if dash else int(low)
+        if first > last:
+            raise ConfigError(
+                f"SHARD_IDS has a range that runs backwards ({part.strip()!r}); got {ids_raw!r}."
+            )
+        ids.update(range(first, last + 1))
+    if max(ids) >= count:
+        raise ConfigError(
+            f"SHARD_IDS must be below SHARD_COUNT={count} (shards are numbered from 0); got {ids_raw!r}."
+        )
+    return count, tuple(sorted(ids))
 
 
 def without_password(url: str | None) -> str | None:
@@ -120,6 +163,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {log_level!r}.")
 
+    shard_count, shard_ids = _shards(env)
     return Settings(
         token=token,
         database_path=_path(env, "DATABASE_PATH", DEFAULT_DATABASE_PATH),
@@ -129,6 +173,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         api_base=_url(env, "DISCORD_API_BASE", ("http", "https"), "http://127.0.0.1:8080/api/v10"),
         gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws", "wss"), "ws://127.0.0.1:8080/gateway"),
         database_url=_database_url(env),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
 

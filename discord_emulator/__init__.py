@@ -105,7 +105,12 @@ Inspection
     emu.dms_to(user)             what the bot posted in its DM with `user` by REST (not interaction
                                  replies there), oldest first
     emu.requests (RecordedRequest: method, path relative to /api/v10, query, json, headers)
-    emu.identify_payloads (check `intents`); emu.gateway.resumes
+    emu.identify_payloads (check `intents`, `shard`); emu.gateway.resumes
+    DiscordEmulator(shard_count=2)  GET /gateway/bot answers "shards": 2; a session that identifies with
+                                 `shard: [id, count]` gets READY/GUILD_CREATE and every dispatch only for
+                                 guilds with (guild_id >> 22) % count == id (DMs on shard 0);
+                                 emu.gateway.by_shard[id]: each shard's session;
+                                 emu.gateway.shards_connected: the shard ids with a socket
     GET /channels/{id}/messages serves the stored channel messages (limit 1-100, after, before; newest
     first; 403 50001 without View Channel or Read Message History) without their `nonce`, which Discord
     echoes only to the sender of a create.

@@ -1,4 +1,8 @@
-"""The gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay, and fault hooks.
+"""The gateway websocket: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay, shards, and fault hooks.
+
+Shards: a session that identifies with `shard: [id, count]` gets only the guilds whose
+`(guild_id >> 22) % count` is its id, in READY and in every later dispatch; events outside a guild (DMs) go
+to shard 0, as Discord sends them. One current session per shard: the newest to identify for it.
 
 Frames are sent as plain text: discord.py asks for zlib-stream/zstd but only decompresses binary frames.
 Every dispatch gets the session's next sequence number and is kept, so a RESUME replays what the bot missed,
@@ -63,6 +67,12 @@ class Session:
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
+    def shard(self) -> tuple[int, int]:
+        """(shard id, shard count) this session identified as; (0, 1) when it sent no `shard`."""
+        shard = self.identify.get("shard") or [0, 1]
+        return int(shard[0]), int(shard[1])
+
+    @property
     def seq(self) -> int:
         return self.history[-1]["s"] if self.history else 0
 
@@ -80,14 +90,15 @@ class Gateway:
         self,
         *,
         heartbeat_interval_ms: int,
-        ready_payloads: Callable[[str], list[tuple[str, dict[str, Any]]]],
+        ready_payloads: Callable[[str, tuple[int, int]], list[tuple[str, dict[str, Any]]]],
         member_chunk: Callable[[dict[str, Any]], list[dict[str, Any]]],
     ) -> None:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self._ready_payloads = ready_payloads
         self._member_chunk = member_chunk
         self.sessions: dict[str, Session] = {}
-        self.current: Session | None = None
+        self.current: Session | None = None  # the newest session to identify, whatever its shard
+        self.by_shard: dict[int, Session] = {}  # the current session of each shard id
         self.identify_payloads: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.connections: list[Connection] = []
@@ -97,20 +108,34 @@ class Gateway:
     # -- test-facing -----------------------------------------------------------------------------------
 
     def dispatch(self, event: str, data: dict[str, Any]) -> int | None:
-        """Queue a dispatch on the current session; its sequence number, or None if not delivered.
+        """Queue a dispatch on the session of the event's shard; its sequence number, or None if not
+        delivered.
 
-        Not delivered: no bot has identified, or the bot did not ask for the event's intent.
+        Not delivered: no bot has identified for that shard, or it did not ask for the event's intent.
         """
-        if self.current is None:
+        session = self.session_for(guild_of(event, data))
+        if session is None:
             return None
         intent = EVENT_INTENTS.get(event, 0)
-        if intent and not int(self.current.identify.get("intents") or 0) & intent:
+        if intent and not int(session.identify.get("intents") or 0) & intent:
             return None
-        return self.current.append(event, data)
+        return session.append(event, data)
+
+    def session_for(self, guild_id: int | None) -> Session | None:
+        """The current session that gets `guild_id`'s events (None: outside any guild, shard 0)."""
+        if self.current is None:
+            return None
+        count = self.current.shard[1]
+        return self.by_shard.get(shard_of(guild_id, count) if guild_id is not None else 0)
 
     @property
     def connected(self) -> bool:
         return self.current is not None and self.current.connection is not None
+
+    @property
+    def shards_connected(self) -> set[int]:
+        """The shard ids whose current session has a socket."""
+        return {shard for shard, s in self.by_shard.items() if s.connection is not None}
 
     async def close(self, code: int = 4000) -> None:
         """Close the bot's socket with a close frame carrying `code` (4000: discord.py resumes)."""
@@ -175,9 +200,11 @@ class Gateway:
             self._identify(connection, data)
         elif op == RESUME:
             await self._resume(connection, data)
-        elif op == REQUEST_MEMBERS and self.current is not None:
-            for chunk in self._member_chunk(data):
-                self.current.append("GUILD_MEMBERS_CHUNK", chunk)
+        elif op == REQUEST_MEMBERS:
+            session = next((s for s in self.sessions.values() if s.connection is connection), None)
+            if session is not None:
+                for chunk in self._member_chunk(data):
+                    session.append("GUILD_MEMBERS_CHUNK", chunk)
         elif op == PRESENCE:
             log.debug("presence update: %s", data)
         else:
@@ -188,7 +215,8 @@ class Gateway:
         session = Session(id=secrets.token_hex(16), identify=data)
         self.sessions[session.id] = session
         self.current = session
-        for event, payload in self._ready_payloads(session.id):
+        self.by_shard[session.shard[0]] = session
+        for event, payload in self._ready_payloads(session.id, session.shard):
             session.append(event, payload)
         self._attach(session, connection, delivered=0)
         self.session_ready.set()
@@ -196,7 +224,7 @@ class Gateway:
     async def _resume(self, connection: Connection, data: dict[str, Any]) -> None:
         self.resumes.append(data)
         session = self.sessions.get(data.get("session_id", ""))
-        if session is None or session is not self.current:
+        if session is None or self.by_shard.get(session.shard[0]) is not session:
             await self._send(connection.ws, {"op": INVALID_SESSION, "d": False})
             return
         seq = data.get("seq") or 0
@@ -226,3 +254,16 @@ class Gateway:
     @staticmethod
     async def _send(ws: web.WebSocketResponse, payload: dict[str, Any]) -> None:
         await ws.send_str(json.dumps(payload))
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a guild's events on."""
+    return (guild_id >> 22) % shard_count
+
+
+def guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The guild a dispatch is about, if any: `guild_id`, or `id` for GUILD_CREATE/UPDATE/DELETE."""
+    raw = data.get("guild_id")
+    if raw is None and event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+        raw = data.get("id")
+    return int(raw) if raw is not None else None

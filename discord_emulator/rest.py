@@ -332,7 +332,9 @@ class Routes:
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
-        return reply({"url": self.emu.gateway_url, "shards": 1, "session_start_limit": limit})
+        return reply(
+            {"url": self.emu.gateway_url, "shards": self.emu.shard_count, "session_start_limit": limit}
+        )
 
     async def application(self, request: web.Request) -> web.Response:
         emu = self.emu

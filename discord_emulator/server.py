@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .gateway import Gateway
+from .gateway import Gateway, shard_of
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -107,7 +107,10 @@ class DiscordEmulator:
         enforce_default_permissions: bool = False,
         clock: Callable[[], datetime] | None = None,
         rate_limits: RateLimits | None = None,
+        shard_count: int = 1,
     ) -> None:
+        # How many shards GET /gateway/bot tells the bot to run; a guild's events go to its shard's session.
+        self.shard_count = shard_count
         # Discord's per-route and global rate limits, answered with 429s (discord_emulator.ratelimits);
         # None (the default): nothing is refused. Every 429 answered is in `rate_limited`.
         self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
@@ -345,11 +348,13 @@ class DiscordEmulator:
     async def wait_for_bot(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         await asyncio.wait_for(self.gateway.session_ready.wait(), timeout)
 
-    def _ready_payloads(self, session_id: str) -> list[tuple[str, dict[str, Any]]]:
+    def _ready_payloads(self, session_id: str, shard: tuple[int, int]) -> list[tuple[str, dict[str, Any]]]:
+        guilds = [g for g in self.guilds.values() if shard_of(g.id, shard[1]) == shard[0]]
         ready = {
             "v": 10,
             "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "shard": list(shard),
             "session_id": session_id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -362,7 +367,7 @@ class DiscordEmulator:
             "user_settings": {},
             "_trace": ["emulator"],
         }
-        return [("READY", ready)] + [("GUILD_CREATE", self._guild_create(g)) for g in self.guilds.values()]
+        return [("READY", ready)] + [("GUILD_CREATE", self._guild_create(g)) for g in guilds]
 
     def _guild_create(self, guild: Guild) -> dict[str, Any]:
         return {**guild.payload(), "guild_scheduled_events": copy.deepcopy(self.scheduled_events[guild.id])}

@@ -147,7 +147,13 @@ class Outage:
         self._path_and_schema = f"{parts.path}?search_path={query['search_path']}"
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.StreamWriter] = set()
+        self._hung = False
         self.port = 0
+
+    def hang(self, hung: bool = True) -> None:
+        """Stop (or, with False, resume) carrying bytes, while connections stay up and new ones are accepted:
+        a server that hangs or a network that drops packets, where nothing is refused but nothing answers."""
+        self._hung = hung
 
     async def open(self) -> str:
         """Open the door (again, on the same port); the URL that goes through it."""
@@ -163,12 +169,17 @@ class Outage:
         await self._server.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._pipes.add(writer)
+        while self._hung and not writer.transport.is_closing():  # noqa: ASYNC110 (a test door, polled)
+            await asyncio.sleep(0.05)
         up_reader, up_writer = await asyncio.open_unix_connection(self._socket_path)
-        self._pipes |= {writer, up_writer}
+        self._pipes.add(up_writer)
 
         async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
             try:
                 while data := await source.read(65536):
+                    while self._hung and not sink.transport.is_closing():  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
                     sink.write(data)
                     await sink.drain()
             except OSError:

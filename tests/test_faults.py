@@ -92,8 +92,9 @@ async def test_locked_database_refuses_writes_privately_and_keeps_reads(
     database = tmp_path / "fandex.sqlite3"
     assert (await emulator.slash(guild, moderator, "config timezone", tz="Europe/London")).ephemeral
 
-    blocker = sqlite3.connect(database, isolation_level=None, timeout=0)
-    blocker.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
+    # Another process holding the write lock (waiting, if need be, for a background write of the bot's own).
+    blocker = sqlite3.connect(database, isolation_level=None, timeout=10)
+    blocker.execute("BEGIN EXCLUSIVE")
     try:
         refused = await emulator.slash(guild, moderator, "config timezone", tz="Asia/Tokyo")
         assert refused.ephemeral

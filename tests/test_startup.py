@@ -267,6 +267,21 @@ def test_missing_token_prints_one_line_and_fails() -> None:
     assert "DISCORD_TOKEN" in lines[0]
 
 
+def test_a_bad_shard_range_prints_one_line_and_fails_before_login() -> None:
+    # DISCORD_API_BASE points nowhere: reaching login would print "cannot reach Discord" instead.
+    result = run_cli(
+        env_overrides={
+            "DISCORD_TOKEN": "some-token",
+            "DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+            "SHARD_COUNT": "2",
+            "SHARD_IDS": "1-2",
+        }
+    )
+    assert result.returncode == 2
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert lines == ["fandex: SHARD_IDS must be below SHARD_COUNT=2 (shards are numbered from 0); got '1-2'."]
+
+
 def test_unreachable_discord_is_one_clear_line_not_a_traceback(tmp_path: Path) -> None:
     result = run_cli(
         env_overrides={
@@ -361,3 +376,38 @@ async def test_sighup_reloads_a_valid_dataset_and_refuses_a_broken_one(
         code = await process.stop(signal.SIGTERM)
     assert code == 0, process.output
     assert "Traceback" not in process.output
+
+
+# -- shards -------------------------------------------------------------------------------------------
+
+
+def _guild_on_shard(emulator: DiscordEmulator, shard: int, count: int, name: str) -> Guild:
+    """A new guild whose id puts it on `shard` of `count` ((id >> 22) % count)."""
+    timestamp = (emulator.snowflake() >> 22) + len(emulator.guilds) * count
+    return emulator.add_guild(guild_id=(timestamp - timestamp % count + shard) << 22, name=name)
+
+
+async def test_without_shard_settings_discord_py_asks_discord_and_runs_every_shard(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    emulator.shard_count = 2  # what GET /gateway/bot answers, as Discord does for a bot in 2,500+ servers
+    guilds = [_guild_on_shard(emulator, shard, 2, f"Fans {shard}") for shard in (0, 1)]
+    bot = await start_bot()
+    assert any(r.method == "GET" and r.path == "/gateway/bot" for r in emulator.requests)
+    assert sorted(tuple(p["shard"]) for p in emulator.identify_payloads) == [(0, 2), (1, 2)]
+    assert sorted(g.id for g in bot.guilds) == sorted(g.id for g in guilds)
+    assert emulator.command_puts[None] == 1
+
+
+async def test_one_shard_of_two_sees_its_servers_only_and_leaves_the_sync_to_shard_zero(
+    emulator: DiscordEmulator, start_bot: StartBot
+) -> None:
+    mine, theirs = _guild_on_shard(emulator, 1, 2, "Mine"), _guild_on_shard(emulator, 0, 2, "Theirs")
+    bot = await start_bot(shard_count=2, shard_ids=(1,))
+    assert [p["shard"] for p in emulator.identify_payloads] == [[1, 2]]
+    assert [g.id for g in bot.guilds] == [mine.id]
+    assert bot.get_guild(theirs.id) is None
+    assert emulator.command_puts == {}  # the process running shard 0 syncs
+
+    await start_bot(shard_count=2, shard_ids=(0,))
+    assert emulator.command_puts[None] == 1

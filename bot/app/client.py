@@ -65,7 +65,21 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
-class FandexBot(commands.Bot):
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """AutoShardedBot's shard_count and shard_ids as configured (none: discord.py asks Discord)."""
+    options: dict[str, Any] = {}
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+    if settings.shard_ids is not None:
+        options["shard_ids"] = list(settings.shard_ids)
+    return options
+
+
+class FandexBot(commands.AutoShardedBot):
+    """The bot. Always discord.py's AutoShardedBot: with SHARD_COUNT (and SHARD_IDS) it runs those shards
+    of the total; without, it asks Discord (GET /gateway/bot) how many shards to run, as one shard
+    does for a bot in fewer than 2,500 servers."""
+
     db: Connection
     catalog: Catalog
     guild_settings: GuildSettingsRepository
@@ -93,6 +107,7 @@ class FandexBot(commands.Bot):
             chunk_guilds_at_startup=False,
             max_messages=None,
             guild_ready_timeout=guild_ready_timeout,
+            **shard_options(settings),
         )
         self.settings = settings
         self.components = ComponentFallback(self, DYNAMIC_ITEMS, REPORT_FORMS)
@@ -101,7 +116,29 @@ class FandexBot(commands.Bot):
     async def setup_hook(self) -> None:
         install_callback_adapter()
         await self.prepare()
-        await self.sync_commands_if_changed()
+        if self.settings.runs_shard_zero:
+            await self.sync_commands_if_changed()
+        else:
+            log.info("Not syncing commands: the process running shard 0 does (SHARD_IDS=%s)", self.shard_ids)
+
+    async def launch_shards(self) -> None:
+        # Without SHARD_COUNT discord.py takes both the count and the gateway URL from GET /gateway/bot;
+        # a configured DISCORD_GATEWAY_URL (a gateway proxy) still wins, as it does for one shard.
+        if self.shard_count is None and self.settings.gateway_url:
+            self.shard_count, _url, _limits = await self.http.get_bot_gateway()
+        if self.shard_ids is None:
+            log.info("Running all %s shards", self.shard_count if self.shard_count else "of Discord's")
+        else:
+            log.info("Running shards %s of %s", ", ".join(map(str, self.shard_ids)), self.shard_count)
+        await super().launch_shards()
+
+    def reminder_split(self) -> tuple[int, tuple[int, ...]] | None:
+        """Which fans' reminder DMs this process sends: those whose (user_id >> 22) % SHARD_COUNT is one of
+        its shards (a stable split between processes); None: every fan's, when it runs all shards."""
+        count, ids = self.settings.shard_count, self.settings.shard_ids
+        if count is None or ids is None or len(ids) == count:
+            return None
+        return count, ids
 
     async def prepare(self) -> None:
         """Load the dataset, open the database and load every extension: everything but Discord.
@@ -128,8 +165,10 @@ class FandexBot(commands.Bot):
         self.user_settings = UserSettingsRepository(self.db, self.clock)
         await self.guild_settings.watch()  # other processes' writes drop cached settings (PostgreSQL)
         await self.user_settings.watch()
+        await self.server_events.watch()
         self.trivia = TriviaGame(self)
-        self.reminders = ReminderRepository(self.db, self.clock)
+        self.reminders = ReminderRepository(self.db, self.clock, split=self.reminder_split())
+        await self.reminders.watch(lambda: self.dispatch("reminder_added"))  # added by another process
         for name in extension_names():
             await self.load_extension(name)
 
@@ -164,6 +203,10 @@ class FandexBot(commands.Bot):
         return True
 
     async def close(self) -> None:
+        if not hasattr(self, "_AutoShardedClient__queue"):
+            # Never logged in (only `prepare()`d, as the extension tests do): AutoShardedClient.close puts
+            # its last event on a queue that login creates, so create it the same way first.
+            await self._async_setup_hook()
         try:
             await super().close()
         finally:
@@ -220,8 +263,10 @@ class FandexBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info(
-            "Connected as %s (%s) to %d servers",
+            "Connected as %s (%s) to %d servers on shards %s of %s",
             self.user,
             self.user.id if self.user else "?",
             len(self.guilds),
+            ",".join(map(str, sorted(self.shards))),
+            self.shard_count,
         )

@@ -218,9 +218,11 @@ class Announcer:
                 attempted_at=now,
             )
             await self.threads.want(settings, due, now)  # recorded before the post, like the post itself
-            if not await self.log.insert(row):
-                return
+            if not await self.log.insert(row, now):
+                return  # another process (or run) recorded it first: it holds the claim
         else:
+            if not await self.log.claim(row, now):
+                return  # another process is sending it (or died less than a lease ago)
             log.info(
                 "Retrying the %s announcement of %s in guild %s (nonce %s)", kind, key, guild.id, row.nonce
             )
@@ -264,6 +266,7 @@ class Announcer:
                     exc or f"no answer within {self.send_timeout:g} s",
                 )
                 report.retry_later += 1
+                await self.log.release(row)
                 return
             if earlier is not None:
                 await self.log.settle(row, "sent", message_id=earlier.id)
@@ -308,6 +311,7 @@ class Announcer:
                 exc or f"no answer within {self.send_timeout:g} s",
             )
             report.retry_later += 1
+            await self.log.release(row)
             return
         await self.log.settle(row, "sent", message_id=message.id, detail=role_problem)
         await self.threads.ensure(guild, settings, due, message.id, now)

@@ -97,8 +97,10 @@ class DailyPoster:
         if row is None:
             row = DailyPost(guild.id, day, "pending", daily_nonce(guild.id, day), attempted_at=now)
             if not await self.log.insert(row):
-                return
+                return  # another process (or run) recorded it first: it holds the claim
         else:
+            if not await self.log.claim(row, now):
+                return  # another process is sending it (or died less than a lease ago)
             search_history = now - row.attempted_at >= NONCE_TRUSTED
         await self._send(guild, settings, day, found, row, now, report, search_history=search_history)
 
@@ -143,6 +145,7 @@ class DailyPoster:
             # The row stays pending: the next run re-sends with the same nonce, until the day is over.
             log.warning("Daily post in guild %s: will retry (%s)", guild.id, exc or "timed out")
             report.retry_later += 1
+            await self.log.release(row)
             return
         await self.log.settle(row, "sent", message_id=message.id)
         report.sent += 1

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.announcements import Announcement, Kind, State
+from bot.storage.claims import CLAIMABLE, claim_values, claimable, claimant_for
 from bot.storage.database import Connection, Transaction, joined_transaction, transaction
 
 
@@ -24,8 +25,10 @@ def _from_row(row: Any) -> Announcement:
 
 
 class AnnouncementLog:
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Connection, *, claimant: str | None = None) -> None:
+        """`claimant`: who this process is in the claims it makes (tests stand in for two processes)."""
         self._db = db
+        self._claimant = claimant_for(db, claimant)
 
     async def get(self, guild_id: int, event_key: str, kind: Kind) -> Announcement | None:
         async with self._db.execute(
@@ -42,12 +45,14 @@ class AnnouncementLog:
             rows = await cursor.fetchall()
         return [_from_row(row) for row in rows]
 
-    async def insert(self, announcement: Announcement) -> bool:
-        """Record a new row (committed on return); False if one already exists for that key."""
+    async def insert(self, announcement: Announcement, now: datetime | None = None) -> bool:
+        """Record a new row (committed on return), claimed by this process when `now` is given; False if
+        one already exists for that key (another process, or an earlier run, has it)."""
+        claimed_by, claimed_until = claim_values(now, self._claimant) if now is not None else (None, None)
         async with transaction(self._db) as db:
             cursor = await db.execute(
                 "INSERT INTO announcements (guild_id, event_key, kind, due_at, state, nonce, message_id,"
-                " attempted_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " attempted_at, detail, claimed_by, claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id, event_key, kind) DO NOTHING",
                 (
                     announcement.guild_id,
@@ -59,9 +64,37 @@ class AnnouncementLog:
                     announcement.message_id,
                     announcement.attempted_at.isoformat() if announcement.attempted_at else None,
                     announcement.detail,
+                    claimed_by,
+                    claimed_until,
                 ),
             )
             return cursor.rowcount > 0
+
+    async def claim(self, announcement: Announcement, now: datetime) -> bool:
+        """Claim a pending row for this process (committed on return): False when it is settled, or another
+        process holds an unexpired claim on it (it is sending it, or died less than LEASE ago)."""
+        async with transaction(self._db) as db:
+            cursor = await db.execute(
+                "UPDATE announcements SET claimed_by = ?, claimed_until = ?"
+                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending' AND " + CLAIMABLE,
+                (
+                    *claim_values(now, self._claimant),
+                    announcement.guild_id,
+                    announcement.event_key,
+                    announcement.kind,
+                    *claimable(now, self._claimant),
+                ),
+            )
+            return cursor.rowcount > 0
+
+    async def release(self, announcement: Announcement) -> None:
+        """Give up this process's claim on a row left pending (to be retried by whichever process is next)."""
+        async with transaction(self._db) as db:
+            await db.execute(
+                "UPDATE announcements SET claimed_until = NULL"
+                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND claimed_by = ?",
+                (announcement.guild_id, announcement.event_key, announcement.kind, self._claimant),
+            )
 
     async def settle(
         self,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.anniversaries import DailyPost, ReleaseThread
+from bot.storage.claims import CLAIMABLE, claim_values, claimable, claimant_for
 from bot.storage.database import Connection, Transaction, joined_transaction, transaction
 
 
@@ -34,8 +35,10 @@ def _thread(row: Any) -> ReleaseThread:
 
 
 class DailyLog:
-    def __init__(self, db: Connection) -> None:
+    def __init__(self, db: Connection, *, claimant: str | None = None) -> None:
+        """`claimant`: who this process is in the claims it makes (tests stand in for two processes)."""
         self._db = db
+        self._claimant = claimant_for(db, claimant)
 
     async def get(self, guild_id: int, day: date) -> DailyPost | None:
         async with self._db.execute(
@@ -52,14 +55,47 @@ class DailyLog:
         return [_post(row) for row in rows]
 
     async def insert(self, post: DailyPost) -> bool:
-        """Record a new pending row (committed on return); False if that server's day has one already."""
+        """Record a new pending row claimed by this process (committed on return); False if that server's
+        day has one already (another process, or an earlier run, has it)."""
         async with transaction(self._db) as db:
             cursor = await db.execute(
-                "INSERT INTO daily_posts (guild_id, day, state, nonce, attempted_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, day) DO NOTHING",
-                (post.guild_id, post.day.isoformat(), post.state, post.nonce, post.attempted_at.isoformat()),
+                "INSERT INTO daily_posts (guild_id, day, state, nonce, attempted_at, claimed_by,"
+                " claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, day) DO NOTHING",
+                (
+                    post.guild_id,
+                    post.day.isoformat(),
+                    post.state,
+                    post.nonce,
+                    post.attempted_at.isoformat(),
+                    *claim_values(post.attempted_at, self._claimant),
+                ),
             )
             return cursor.rowcount > 0
+
+    async def claim(self, post: DailyPost, now: datetime) -> bool:
+        """Claim a pending row for this process (committed on return): False when it is settled, or another
+        process holds an unexpired claim on it."""
+        async with transaction(self._db) as db:
+            cursor = await db.execute(
+                "UPDATE daily_posts SET claimed_by = ?, claimed_until = ?"
+                " WHERE guild_id = ? AND day = ? AND state = 'pending' AND " + CLAIMABLE,
+                (
+                    *claim_values(now, self._claimant),
+                    post.guild_id,
+                    post.day.isoformat(),
+                    *claimable(now, self._claimant),
+                ),
+            )
+            return cursor.rowcount > 0
+
+    async def release(self, post: DailyPost) -> None:
+        """Give up this process's claim on a row left pending."""
+        async with transaction(self._db) as db:
+            await db.execute(
+                "UPDATE daily_posts SET claimed_until = NULL"
+                " WHERE guild_id = ? AND day = ? AND claimed_by = ?",
+                (post.guild_id, post.day.isoformat(), self._claimant),
+            )
 
     async def settle(
         self,

@@ -69,9 +69,8 @@ def _changed(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-async def _run(
-    conn: PoolConnectionProxy | asyncpg.Pool, sql: str, parameters: tuple[Any, ...]
-) -> BufferedCursor:
+async def _run(conn: PoolConnectionProxy, sql: str, parameters: tuple[Any, ...]) -> BufferedCursor:
+    """Run one statement; asyncpg's unreachable-server errors are left to the caller (see `_Breaker`)."""
     query = numbered(sql)
     try:
         if _ROWS.search(query):
@@ -80,51 +79,120 @@ async def _run(
         return BufferedCursor((), _changed(await conn.execute(query, *parameters)))
     except asyncpg.IntegrityConstraintViolationError as exc:
         raise IntegrityError(str(exc)) from exc
-    except _UNREACHABLE as exc:
-        log.error("PostgreSQL is unreachable: %s", exc)
-        raise StorageError(UNAVAILABLE) from exc
+
+
+def _drop(conn: PoolConnectionProxy) -> None:
+    """Close a connection that failed at once, without a goodbye (asyncpg may have let it go already)."""
+    with contextlib.suppress(asyncpg.InterfaceError):
+        conn.terminate()
+
+
+class _Breaker:
+    """Fail fast while the server is known to be unreachable.
+
+    A command has Discord's 3 seconds for all its storage steps: once one step has waited out a timeout (a
+    hung server or network), the next ones in the same command, and in every other one for `PAUSE`
+    seconds, fail at once instead of each waiting again. After the pause the next step tries the server
+    for real, so the bot recovers by itself within about `PAUSE` of the server's return. A refused
+    connection fails at once by itself: no pause, and the first step after the server's return succeeds.
+    """
+
+    PAUSE = 1.0
+
+    def __init__(self) -> None:
+        self._down_until = 0.0
+
+    def check(self) -> None:
+        if asyncio.get_running_loop().time() < self._down_until:
+            raise StorageError(UNAVAILABLE)
+
+    def tripped(self, exc: BaseException) -> StorageError:
+        """The StorageError for `exc`; a timeout (not a refusal, which fails at once anyway) pauses."""
+        now = asyncio.get_running_loop().time()
+        if not isinstance(exc, TimeoutError):
+            log.error("PostgreSQL is unreachable: %s", exc)
+        elif now >= self._down_until:
+            log.error("PostgreSQL timed out, failing fast for %.0f s", self.PAUSE)
+        if isinstance(exc, TimeoutError):
+            self._down_until = now + self.PAUSE
+        return StorageError(UNAVAILABLE)
 
 
 class _InTransaction(Remote):
-    def __init__(self, conn: PoolConnectionProxy) -> None:
+    def __init__(self, conn: PoolConnectionProxy, breaker: _Breaker) -> None:
         self._conn = conn
+        self._breaker = breaker
         self.notices: set[tuple[str, str]] = set()
+        self.broken = False  # the connection failed mid-transaction: dropped, not rolled back
 
     async def run(self, sql: str, parameters: tuple[Any, ...]) -> BufferedCursor:
-        return await _run(self._conn, sql, parameters)
+        try:
+            return await _run(self._conn, sql, parameters)
+        except _UNREACHABLE as exc:
+            self.broken = True
+            raise self._breaker.tripped(exc) from exc
 
 
 class PostgresDatabase(RemoteDatabase):
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
         self._url = url
+        self._breaker = _Breaker()
         self._listeners: dict[str, list[Callable[[str], object]]] = {}
         self._listening: asyncpg.Connection | None = None
         self._watch: asyncio.Task[None] | None = None
 
     async def run(self, sql: str, parameters: tuple[Any, ...]) -> BufferedCursor:
-        return await _run(self._pool, sql, parameters)
+        async with self._connection() as conn:
+            tx = _InTransaction(conn, self._breaker)
+            try:
+                return await tx.run(sql, parameters)
+            finally:
+                if tx.broken:
+                    _drop(conn)
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Remote]:
+    async def _connection(self) -> AsyncIterator[PoolConnectionProxy]:
+        """A pooled connection, within CONNECT_TIMEOUT or a StorageError; one that failed is dropped."""
+        self._breaker.check()
         try:
             conn = await self._pool.acquire(timeout=CONNECT_TIMEOUT)
         except _UNREACHABLE as exc:
-            log.error("PostgreSQL is unreachable: %s", exc)
-            raise StorageError(UNAVAILABLE) from exc
+            if isinstance(exc, TimeoutError) and self._pool.get_idle_size() == 0 and self._busy():
+                log.warning("Every PostgreSQL connection was busy for %s s", CONNECT_TIMEOUT)
+                raise StorageError(UNAVAILABLE) from exc  # busy, not down: the others carry on
+            raise self._breaker.tripped(exc) from exc
         try:
-            tx = _InTransaction(conn)
-            try:
-                async with conn.transaction():
-                    yield tx
-                    for channel, payload in sorted(tx.notices):  # sent at COMMIT, dropped on rollback
-                        await conn.execute("SELECT pg_notify($1, $2)", channel, payload)
-            except _UNREACHABLE as exc:
-                log.error("PostgreSQL is unreachable: %s", exc)
-                raise StorageError(UNAVAILABLE) from exc
+            yield conn
         finally:
             with contextlib.suppress(*_UNREACHABLE):
-                await self._pool.release(conn)
+                await self._pool.release(conn, timeout=CONNECT_TIMEOUT)
+
+    def _busy(self) -> bool:
+        """Whether the pool is full of connections, all in use."""
+        return self._pool.get_size() >= POOL_SIZE
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Remote]:
+        async with self._connection() as conn:
+            tx = _InTransaction(conn, self._breaker)
+            try:
+                await tx.run("BEGIN", ())
+                try:
+                    yield tx
+                    for channel, payload in sorted(tx.notices):  # sent at COMMIT, dropped on rollback
+                        await tx.run("SELECT pg_notify(?, ?)", (channel, payload))
+                    await tx.run("COMMIT", ())
+                except BaseException:
+                    # A connection that failed is dropped (the server rolls back what it had); waiting for
+                    # a ROLLBACK on it would only spend the command's time.
+                    if not tx.broken:
+                        with contextlib.suppress(StorageError):
+                            await tx.run("ROLLBACK", ())
+                    raise
+            finally:
+                if tx.broken:
+                    _drop(conn)
 
     # -- LISTEN/NOTIFY ------------------------------------------------------------------------------------
 

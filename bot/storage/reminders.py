@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,16 @@ from bot.domain.reminders import (
     TooMany,
     due_time,
 )
-from bot.storage.database import Connection, Transaction, joined_transaction, serialize, transaction
+from bot.storage.claims import CLAIMABLE, claim_values, claimable, claimant_for
+from bot.storage.database import (
+    Connection,
+    Transaction,
+    joined_transaction,
+    listen,
+    notify_on_commit,
+    serialize,
+    transaction,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +62,28 @@ def _from_row(row: Any) -> Reminder:
     return Reminder(**values)
 
 
+# NOTIFY channel: a fan added a reminder in some process (the payload is their id).
+ADDED = "fandex_reminder_added"
+
+
 class ReminderRepository:
     """A fan's reminders, and what the delivery needs of all of them."""
 
-    def __init__(self, db: Connection, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Connection,
+        clock: Clock,
+        *,
+        split: tuple[int, tuple[int, ...]] | None = None,
+        claimant: str | None = None,
+    ) -> None:
+        """`split` (shard count, this process's shard ids): the delivery reads only the reminders of fans
+        whose `(user_id >> 22) % count` is one of the ids, so that processes split the DMs between them
+        by a rule that never changes while the count does not; None: every fan's (one process)."""
         self._db = db
         self._clock = clock
+        self._split = split
+        self._claimant = claimant_for(db, claimant)  # who this process is in the claims it makes
 
     async def _select(self, where: str, params: tuple[Any, ...]) -> list[Reminder]:
         async with self._db.execute(f"SELECT {_COLUMNS} FROM reminders WHERE {where}", params) as cur:
@@ -81,6 +107,7 @@ class ReminderRepository:
         due_at = due_time(starts_at, lead)
         async with transaction(self._db) as db:
             await serialize(db, f"reminders:user:{user_id}")
+            notify_on_commit(db, ADDED, str(user_id))  # the process delivering this fan's DMs wakes
             async with db.execute(
                 f"SELECT {_COLUMNS} FROM reminders WHERE user_id = ? AND state = 'pending'", (user_id,)
             ) as cursor:
@@ -146,33 +173,55 @@ class ReminderRepository:
     async def counts(self, user_id: int) -> tuple[int, int]:
         """How many of the fan's reminders wait, and how many are settled (for /me show)."""
         async with self._db.execute(
-            "SELECT total(state = 'pending'), count(*) FROM reminders WHERE user_id = ?",
+            "SELECT coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0), count(*) FROM reminders"
+            " WHERE user_id = ?",
             (user_id,),
         ) as cursor:
             row = await cursor.fetchone()
         pending, total = (int(row[0]), int(row[1])) if row else (0, 0)
         return pending, total - pending
 
+    async def watch(self, added: Callable[[], object]) -> None:
+        """Call `added()` when a reminder is added in any process (PostgreSQL; nothing on SQLite), so that
+        the process delivering it wakes even when another one took the click."""
+        await listen(self._db, ADDED, lambda _payload: added())
+
+    def _mine(self) -> tuple[str, tuple[int, ...]]:
+        """The condition (and its parameters) for the fans this process delivers to."""
+        if self._split is None:
+            return "", ()
+        count, ids = self._split
+        return f" AND (user_id >> 22) % ? IN ({', '.join('?' * len(ids))})", (count, *ids)
+
     async def due(self, now: datetime, limit: int) -> list[Reminder]:
-        """Pending reminders whose time has come, the longest waiting first."""
+        """Pending reminders (of this process's fans) whose time has come, the longest waiting first."""
+        mine, params = self._mine()
         return await self._select(
-            "state = 'pending' AND next_try_at <= ? ORDER BY next_try_at, id LIMIT ?", (_stamp(now), limit)
+            f"state = 'pending' AND next_try_at <= ?{mine} ORDER BY next_try_at, id LIMIT ?",
+            (_stamp(now), *params, limit),
         )
 
     async def next_try_at(self) -> datetime | None:
-        """When the soonest pending reminder is next to be tried."""
+        """When the soonest pending reminder (of this process's fans) is next to be tried."""
+        mine, params = self._mine()
         async with self._db.execute(
-            "SELECT min(next_try_at) FROM reminders WHERE state = 'pending'"
+            f"SELECT min(next_try_at) FROM reminders WHERE state = 'pending'{mine}", params
         ) as cursor:
             row = await cursor.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    async def _update(self, reminder: Reminder, assignments: str, params: tuple[Any, ...]) -> bool:
-        """Change a reminder that is still pending; whether it was."""
+    async def _update(
+        self, reminder: Reminder, assignments: str, params: tuple[Any, ...], *, claimed: bool = False
+    ) -> bool:
+        """Change a reminder that is still pending; whether it was. `claimed`: only while no other process
+        holds an unexpired claim on it (a delivery step: the claimer's try is not to be overwritten)."""
+        condition, extra = (
+            (" AND " + CLAIMABLE, claimable(self._clock.now(), self._claimant)) if claimed else ("", ())
+        )
         async with transaction(self._db) as db:
             cursor = await db.execute(
-                f"UPDATE reminders SET {assignments} WHERE id = ? AND state = 'pending'",
-                (*params, reminder.id),
+                f"UPDATE reminders SET {assignments} WHERE id = ? AND state = 'pending'{condition}",
+                (*params, reminder.id, *extra),
             )
             return cursor.rowcount > 0
 
@@ -180,12 +229,13 @@ class ReminderRepository:
         self, reminder: Reminder, dm_channel_id: int, *, doubt_since: datetime
     ) -> Reminder | None:
         """Record a try (committed on return) before it is sent, in doubt since `doubt_since` until its
-        outcome is known: the reminder as it now is, or None when it is no longer pending (cancelled or
-        forgotten meanwhile) and must not be sent."""
+        outcome is known, and claim it for this process: the reminder as it now is, or None when it is
+        no longer pending (cancelled or forgotten meanwhile) or another process claimed it: not to be sent."""
         changed = await self._update(
             reminder,
-            "tries = tries + 1, doubt_since = ?, dm_channel_id = ?",
-            (_stamp(doubt_since), dm_channel_id),
+            "tries = tries + 1, doubt_since = ?, dm_channel_id = ?, claimed_by = ?, claimed_until = ?",
+            (_stamp(doubt_since), dm_channel_id, *claim_values(self._clock.now(), self._claimant)),
+            claimed=True,
         )
         if not changed:
             return None
@@ -205,8 +255,9 @@ class ReminderRepository:
         channel = "NULL" if forget_channel else "dm_channel_id"
         await self._update(
             reminder,
-            f"next_try_at = ?, doubt_since = ?, dm_channel_id = {channel}",
+            f"next_try_at = ?, doubt_since = ?, dm_channel_id = {channel}, claimed_until = NULL",
             (_stamp(at), _optional_stamp(doubt_since)),
+            claimed=True,
         )
 
     async def refused(
@@ -222,8 +273,9 @@ class ReminderRepository:
         if at is not None:
             await self._update(
                 reminder,
-                "refusals = refusals + 1, doubt_since = ?, next_try_at = ?",
+                "refusals = refusals + 1, doubt_since = ?, next_try_at = ?, claimed_until = NULL",
                 (_optional_stamp(doubt_since), _stamp(at)),
+                claimed=True,
             )
             return
         await self._update(

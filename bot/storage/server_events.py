@@ -14,11 +14,21 @@ from bot.domain.countdown import ServerEvent, clean_event_name
 from bot.domain.dates import PartialDate
 from bot.domain.errors import InvalidOptionError
 from bot.domain.server_events import check_addable, last_day_possibly_expired, server_event_book
-from bot.storage.database import INTEGRITY_ERRORS, Connection, Transaction, serialize, transaction
+from bot.storage.database import (
+    INTEGRITY_ERRORS,
+    Connection,
+    Transaction,
+    listen,
+    notify_on_commit,
+    serialize,
+    transaction,
+)
 
 log = logging.getLogger(__name__)
 
 _COLUMNS = "id, guild_id, name, date, scheduled_event_id, created_by, created_at"
+# NOTIFY channel: a server's events changed in some process (the payload is its id, or "*").
+CHANGED = "fandex_guild_events"
 
 
 def _from_row(row: Any) -> ServerEvent:
@@ -51,12 +61,23 @@ class ServerEventRepository:
     def __init__(self, db: Connection, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        # /countdown reads its server's events on every call; this process is the only writer,
-        # so each server's list is cached and dropped whenever a write touches it.
+        # /countdown reads its server's events on every call, so each server's list is cached and dropped
+        # whenever a write touches it: one of this process's, or (`watch`) another process's.
         self._cache: dict[int, tuple[ServerEvent, ...]] = {}
         # Counts finished writes. A read that a write finished during (its rows may predate the write)
         # returns its rows but does not cache them: it would put back what the write just dropped.
         self._writes = 0
+
+    async def watch(self) -> None:
+        """Drop a server's cached events when any process changes them (PostgreSQL; nothing on SQLite)."""
+        await listen(self._db, CHANGED, self._changed)
+
+    def _changed(self, payload: str) -> None:
+        self._writes += 1
+        if payload.isdigit():
+            self._cache.pop(int(payload), None)
+        else:
+            self._cache.clear()
 
     @property
     def generation(self) -> int:
@@ -126,6 +147,8 @@ class ServerEventRepository:
         with self._invalidating(None):
             async with transaction(self._db) as db:
                 deleted = await _delete(db, events)
+                for guild_id in {event.guild_id for event in events}:
+                    notify_on_commit(db, CHANGED, str(guild_id))
         log.info("Deleted %d past server event(s)", deleted)
         return deleted
 
@@ -153,6 +176,7 @@ class ServerEventRepository:
     ) -> ServerEvent:
         async with transaction(self._db) as db:
             await serialize(db, f"guild_events:{guild_id}")
+            notify_on_commit(db, CHANGED, str(guild_id))
             async with db.execute(
                 f"SELECT {_COLUMNS} FROM guild_events WHERE guild_id = ?", (guild_id,)
             ) as cursor:
@@ -191,6 +215,7 @@ class ServerEventRepository:
                     "DELETE FROM guild_events WHERE guild_id = ? AND id = ?", (guild_id, event_id)
                 )
                 removed = cursor.rowcount > 0
+                notify_on_commit(db, CHANGED, str(guild_id))
         if removed:
             log.info("Guild %s removed event %s", guild_id, event_id)
         return removed

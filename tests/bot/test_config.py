@@ -31,6 +31,8 @@ def test_token_is_optional_for_offline_tools() -> None:
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
         ("DISCORD_API_BASE", "discord.com/api", "DISCORD_API_BASE must be a http/https URL"),
         ("DISCORD_GATEWAY_URL", "http://127.0.0.1/gw", "DISCORD_GATEWAY_URL must be a ws/wss URL"),
+        ("SHARD_COUNT", "two", "SHARD_COUNT must be a positive number"),
+        ("SHARD_COUNT", "0", "SHARD_COUNT must be a positive number"),
     ],
 )
 def test_malformed_settings_are_named(name: str, value: str, message: str) -> None:
@@ -82,3 +84,36 @@ def test_a_malformed_database_url_is_one_line_without_the_password(value: str) -
     with pytest.raises(ConfigError) as raised:
         load_settings({"DISCORD_TOKEN": "t", "DATABASE_URL": "mysql://u:hunter2@db/fandex"})
     assert "hunter2" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "expected"),
+    [
+        ("", "", (None, None)),
+        ("4", "", (4, None)),
+        ("2", "0", (2, (0,))),
+        ("4", "0,2", (4, (0, 2))),
+        ("4", "0-3", (4, (0, 1, 2, 3))),
+        ("8", " 6, 0-1 ,1", (8, (0, 1, 6))),
+    ],
+)
+def test_shard_settings(count: str, ids: str, expected: tuple[object, object]) -> None:
+    settings = load_settings({"DISCORD_TOKEN": "t", "SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert (settings.shard_count, settings.shard_ids) == expected
+    assert settings.runs_shard_zero == (expected[1] is None or 0 in expected[1])
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "message"),
+    [
+        ("", "0", "SHARD_IDS needs SHARD_COUNT"),
+        ("2", "2", "SHARD_IDS must be below SHARD_COUNT=2"),
+        ("4", "0,x", "SHARD_IDS must be shard ids and ranges"),
+        ("4", "3-1", "SHARD_IDS has a range that runs backwards"),
+        ("4", "1-", "SHARD_IDS must be shard ids and ranges"),
+    ],
+)
+def test_malformed_shard_settings_are_one_line(count: str, ids: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings({"DISCORD_TOKEN": "t", "SHARD_COUNT": count, "SHARD_IDS": ids})
+    assert "\n" not in str(caught.value)

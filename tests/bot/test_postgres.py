@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
+from bot.domain.dates import PartialDate
 from bot.domain.errors import StorageError
 from bot.storage.database import (
     MIGRATIONS_DIR,
@@ -20,11 +22,14 @@ from bot.storage.database import (
 )
 from bot.storage.guild_settings import GuildSettingsRepository
 from bot.storage.postgres import apply_migrations, numbered, open_postgres
+from bot.storage.reminders import ReminderRepository
+from bot.storage.server_events import ServerEventRepository
 from bot.storage.user_settings import UserSettingsRepository
 from tests.backends import Outage
 from tests.clock import FakeClock
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def test_every_migration_has_a_postgres_copy() -> None:
@@ -139,6 +144,63 @@ async def test_a_setting_changed_by_one_process_is_seen_by_the_other_within_a_se
 
         await _eventually(fan_forgotten)
         assert (await guilds[1].get(7)).timezone == "Europe/London"
+    finally:
+        await one.close()
+        await other.close()
+
+
+async def test_a_server_event_added_or_removed_by_one_process_shows_in_the_other_within_a_second(
+    postgres_url: str,
+) -> None:
+    # Two processes can serve one server (an overlapping deploy, a moved shard): /countdown's cache follows.
+    one, other = await open_postgres(postgres_url), await open_postgres(postgres_url)
+    try:
+        clock = FakeClock(NOW)
+        writer, reader = ServerEventRepository(one, clock), ServerEventRepository(other, clock)
+        await reader.watch()
+        assert await reader.for_guild(7) == []  # cached there
+        generation = reader.generation
+        added = await writer.add(
+            7, name="Watch party", date=PartialDate.parse("2027-03-12"), created_by=1, zone=UTC_ZONE
+        )
+
+        async def listed() -> bool:
+            return [e.id for e in await reader.for_guild(7)] == [added.id]
+
+        async def gone() -> bool:
+            return await reader.for_guild(7) == []
+
+        await _eventually(listed)
+        assert reader.generation != generation  # reminders following events notice it too
+        assert await writer.remove(7, added.id)
+        await _eventually(gone)
+    finally:
+        await one.close()
+        await other.close()
+
+
+async def test_a_reminder_added_through_one_process_wakes_the_others(postgres_url: str) -> None:
+    # The fan clicked in one process; the one delivering their DMs may be another, sleeping until its next.
+    one, other = await open_postgres(postgres_url), await open_postgres(postgres_url)
+    try:
+        clock = FakeClock(NOW)
+        woken: list[None] = []
+        await ReminderRepository(other, clock).watch(lambda: woken.append(None))
+        await ReminderRepository(one, clock).add(
+            user_id=9,
+            event_key="guild:1",
+            event_title="Watch party",
+            lead="start",
+            starts_at=datetime(2027, 1, 1, tzinfo=UTC),
+            zone="UTC",
+            guild_id=None,
+            channel_id=None,
+        )
+
+        async def awake() -> bool:
+            return bool(woken)
+
+        await _eventually(awake)
     finally:
         await one.close()
         await other.close()
