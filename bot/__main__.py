@@ -1,5 +1,5 @@
-"""Command line: `python -m bot [run | sync [--force] | check-data [PATH] | ask "/command ..." |
-invite --client-id ID | reports [--limit N]]`."""
+"""Command line: `python -m bot [run | sync [--force] | check-data [PATH] | check-i18n |
+ask "/command ..." | invite --client-id ID | reports [--limit N]]`."""
 
 from __future__ import annotations
 
@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         "--now",
         type=_instant,
         help="judge lapsed claims as of this time (default: now), e.g. 2027-02-01T00:00Z",
+    )
+    sub.add_parser(
+        "check-i18n",
+        help="check every language's catalog: each message translated, placeholders kept, none unused",
     )
     add_ask_parser(sub.add_parser)
     reports = sub.add_parser(
@@ -233,6 +237,19 @@ def reports(limit: int) -> int:
     return 0
 
 
+def check_i18n() -> int:
+    from bot.app.catalog_check import check_catalogs
+
+    logging.basicConfig(level=logging.ERROR)
+    problems = asyncio.run(check_catalogs())
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(f"fandex: {len(problems)} catalog problem(s)", file=sys.stderr)
+        return 1
+    print("Every catalog is complete.")
+    return 0
+
+
 def ask(args: argparse.Namespace) -> int:
     from bot.preview.ask import main as ask_main
 
@@ -256,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check-data":
             return check_data(args.path, args.now)
+        if args.command == "check-i18n":
+            return check_i18n()
         if args.command == "ask":
             return ask(args)
         if args.command == "invite":

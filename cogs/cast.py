@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.app.buttons import answer_view, send_embed
 from bot.app.components import send_with_view
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
@@ -18,6 +19,7 @@ from bot.app.views import CandidateView, PagesView
 from bot.domain.cast import Ambiguous, CastIndex, Found, cast_members, query_tokens
 from bot.domain.claims import as_of
 from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.i18n import Words
 from bot.domain.model import Character
 from bot.domain.sources import pick_sources
 from bot.domain.spoilers import SpoilerLimit
@@ -28,8 +30,8 @@ from bot.render.cast import (
     candidates_embed,
     cast_list_pages,
     character_embed,
-    empty_query_message,
-    not_found_message,
+    empty_query_text,
+    not_found_text,
 )
 from bot.render.common import CHOICE_LIMIT, choice_text
 from bot.render.memo import EmbedMemo
@@ -57,25 +59,27 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
     def index(self) -> CastIndex:
         return self.bot.catalog.cast
 
-    def _entry_embed(self, character: Character, limit: SpoilerLimit) -> discord.Embed:
+    def _entry_embed(self, character: Character, limit: SpoilerLimit, tr: Words) -> discord.Embed:
         catalog = self.bot.catalog
         return self.embeds.get(
-            (catalog, character.id, limit),
+            (catalog, character.id, limit, tr.code),
             lambda: character_embed(
                 character,
                 dataset=catalog.dataset,
                 other_roles=self.index.other_roles(character),
                 limit=limit,
                 sources=pick_sources(catalog.dataset, character.sources),
+                tr=tr,
             ),
         )
 
     def _entry_answer(
-        self, character: Character, limit: SpoilerLimit
+        self, character: Character, limit: SpoilerLimit, tr: Words
     ) -> tuple[discord.Embed, discord.ui.View | None]:
-        """A cast member's card and its buttons."""
-        view = answer_view("character", character.id, pick_sources(self.bot.dataset, character.sources))
-        return self._entry_embed(character, limit), view
+        """A cast member's card and its buttons, in the answer's language."""
+        pick = pick_sources(self.bot.dataset, character.sources)
+        view = answer_view("character", character.id, pick, tr)
+        return self._entry_embed(character, limit, tr), view
 
     @app_commands.command(
         name="lookup",
@@ -92,21 +96,25 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         result = self.index.lookup(name)
         if isinstance(result, Found):
             limit = await spoiler_limit_for(interaction)
-            await send_embed(interaction, *self._entry_answer(result.character, limit), private=private)
+            tr = await words_for(interaction, private=private)
+            await send_embed(interaction, *self._entry_answer(result.character, limit, tr), private=private)
         elif isinstance(result, Ambiguous):
             limit = await spoiler_limit_for(interaction)
+            tr = await words_for(interaction, private=private)
 
             def render(character_id: str) -> tuple[discord.Embed, discord.ui.View | None] | None:
                 character = self.index.get(character_id)
-                return None if character is None else self._entry_answer(character, limit)
+                return None if character is None else self._entry_answer(character, limit, tr)
 
-            view = CandidateView(interaction, candidate_options(result.candidates), render)
-            embed = candidates_embed(name, result.candidates, more=result.more)
+            view = CandidateView(interaction, candidate_options(result.candidates, tr), render, tr=tr)
+            embed = candidates_embed(name, result.candidates, more=result.more, tr=tr)
             await send_with_view(interaction, view, embed=embed, ephemeral=private)
         elif not query_tokens(name):
-            raise InvalidOptionError(empty_query_message(self.bot.dataset))
+            hint = empty_query_text(self.bot.dataset)
+            raise InvalidOptionError(hint.template, **hint.values)
         else:
-            raise NotFoundError(not_found_message(name, result.suggestions))
+            missing = not_found_text(name, result.suggestions)
+            raise NotFoundError(missing.template, **missing.values)
 
     @lookup.autocomplete("name")
     @safe_autocomplete
@@ -140,12 +148,13 @@ class Cast(commands.GroupCog, group_name="cast", group_description="The cast: wh
         production = None if season is None else resolve_production(catalog, season)
         members = cast_members(catalog.dataset, production)
         dated = as_of(self.bot.clock.now(), catalog.dataset.verified_on)
-        pages = cast_list_pages(catalog.dataset, members, production=production, as_of=dated)
+        tr = await words_for(interaction, private=private is True)
+        pages = cast_list_pages(catalog.dataset, members, production=production, as_of=dated, tr=tr)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=private is True)
             return
         await send_with_view(
-            interaction, PagesView(interaction, pages), embed=pages[0], ephemeral=private is True
+            interaction, PagesView(interaction, pages, tr), embed=pages[0], ephemeral=private is True
         )
 
     @cast_list.autocomplete("season")

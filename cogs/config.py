@@ -1,6 +1,10 @@
 """/config: moderators' per-server settings. Discord hides the group from members without Manage
 Server (default_permissions); `interaction_check` enforces it here too, whatever the client claims. It is
-installed to servers only and used in them only; a fan's own settings are /me (cogs/me.py)."""
+installed to servers only and used in them only; a fan's own settings are /me (cogs/me.py).
+
+Longer than 400 lines because every /config subcommand is a method of this one GroupCog (discord.py
+builds the group from one class); what they say is rendered elsewhere (bot/render/settings.py,
+server_events.py, spoilers.py, daily.py)."""
 
 from __future__ import annotations
 
@@ -11,25 +15,27 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.language import private_words
 from bot.app.reach import NotInstalledHere, installed_server_id
 from bot.app.replies import send_private
 from bot.app.transformers import AnnouncementChannel
 from bot.app.tree import safe_autocomplete
 from bot.domain.countdown import clean_event_name, find_server_event, parse_event_date, zone_of
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.i18n import LANGUAGES, language_by_code
 from bot.domain.server_events import ServerEventBook, server_event_book
 from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.domain.text import clean_user_text
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
-from bot.render.countdown import (
+from bot.render.daily import daily_saved_text
+from bot.render.server_events import (
     announcements_saved_text,
     event_added_text,
     event_removed_text,
     server_event_choice_name,
     server_events_fields,
 )
-from bot.render.daily import daily_saved_text
 from bot.render.settings import settings_embed
 from bot.render.spoilers import (
     spoiler_level_label,
@@ -42,6 +48,8 @@ from bot.services.scheduled_events import add_listed_event, delete_scheduled_eve
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
+
+LANGUAGE_OFF = "off"
 
 
 @app_commands.guild_only()
@@ -72,14 +80,16 @@ class Config(
     async def show(self, interaction: discord.Interaction[FandexBot]) -> None:
         assert interaction.guild_id is not None  # guild_only
         settings = await self.bot.guild_settings.get(interaction.guild_id)
-        guild_name = interaction.guild.name if interaction.guild else "this server"
+        tr = private_words(interaction)
+        guild_name = interaction.guild.name if interaction.guild else tr("this server")
         zone = zone_of(settings.timezone)
         book = await self._event_book(interaction.guild_id, zone)
         embed = settings_embed(
             settings,
             guild_name=guild_name,
-            extra_fields=server_events_fields(book, zone),
+            extra_fields=server_events_fields(book, zone, tr),
             has_events=bool(book.shown),
+            tr=tr,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -97,11 +107,13 @@ class Config(
         assert interaction.guild_id is not None  # guild_only
         name = resolve_timezone(tz)
         await self.bot.guild_settings.update(interaction.guild_id, timezone=name)
-        await interaction.response.send_message(
-            f"Time zone set to **{name}**. Day-only release dates are now counted in it, and "
-            "day-precision announcements go out at 09:00 there.",
-            ephemeral=True,
+        tr = private_words(interaction)
+        text = tr(
+            "Time zone set to **{zone}**. Day-only release dates are now counted in it, and day-precision "
+            "announcements go out at 09:00 there.",
+            zone=name,
         )
+        await interaction.response.send_message(text, ephemeral=True)
 
     @timezone.autocomplete("tz")
     @safe_autocomplete
@@ -134,7 +146,10 @@ class Config(
             interaction.guild_id, spoiler_season=limit.season, spoiler_volume=limit.volume
         )
         text = spoiler_limit_set_text(
-            self.bot.dataset, limit, nothing_hidden=nothing_hidden(self.bot.catalog.story_points, limit)
+            self.bot.dataset,
+            limit,
+            nothing_hidden=nothing_hidden(self.bot.catalog.story_points, limit),
+            tr=private_words(interaction),
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -144,8 +159,11 @@ class Config(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
         levels = range(max_spoiler_season(self.bot.dataset) + 1)
+        tr = private_words(interaction)
         return [
-            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
+            app_commands.Choice(
+                name=choice_text(spoiler_level_label(self.bot.dataset, level, tr)), value=level
+            )
             for level in levels
         ]
 
@@ -155,8 +173,11 @@ class Config(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
         levels = range(max_spoiler_volume(self.bot.dataset) + 1)
+        tr = private_words(interaction)
         return [
-            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
+            app_commands.Choice(
+                name=choice_text(volume_level_label(self.bot.dataset, level, tr)), value=level
+            )
             for level in levels
         ]
 
@@ -172,7 +193,43 @@ class Config(
             await self.bot.guild_settings.update(
                 interaction.guild_id, spoiler_season=None, spoiler_volume=None
             )
-        await interaction.response.send_message(spoiler_limit_lifted_text(had_limit), ephemeral=True)
+        text = spoiler_limit_lifted_text(had_limit, private_words(interaction))
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(
+        name="language",
+        description="Choose the language of this server's public replies and posts",
+        extras={"example": "/config language language:Português (Brasil)"},
+    )
+    @app_commands.describe(language="A language, or off to follow the server's own Discord language")
+    @app_commands.choices(
+        language=[
+            *(app_commands.Choice(name=lang.name, value=lang.code) for lang in LANGUAGES),
+            app_commands.Choice(name="Off: the server's own language", value=LANGUAGE_OFF),
+        ]
+    )
+    async def language(self, interaction: discord.Interaction[FandexBot], language: str) -> None:
+        assert interaction.guild_id is not None  # guild_only
+        tr = private_words(interaction)
+        chosen = language_by_code(language)
+        if chosen is None and language != LANGUAGE_OFF:
+            names = ", ".join(f"**{lang.name}**" for lang in LANGUAGES)
+            raise InvalidOptionError(
+                "Fandex doesn't speak that language yet. Pick one of: {names}, or **off**.", names=names
+            )
+        await self.bot.guild_settings.update(interaction.guild_id, language=chosen.code if chosen else None)
+        if chosen is None:
+            text = tr(
+                "Language setting cleared: public replies follow the server's Discord language (English "
+                "when Fandex doesn't speak it). Private replies always follow each fan's own."
+            )
+        else:
+            text = tr(
+                "Public replies and posts here are now in **{language}**. Private replies still follow "
+                "each fan's own Discord language.",
+                language=chosen.name,
+            )
+        await send_private(interaction, text)
 
     # -- release-day announcements and this server's own events ------------------------------------
 
@@ -214,7 +271,8 @@ class Config(
             announce_thread=thread is True,
             thread_error=None,
         )
-        await interaction.response.send_message(announcements_saved_text(settings, warnings), ephemeral=True)
+        text = announcements_saved_text(settings, warnings, private_words(interaction))
+        await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(
         name="announcements-off",
@@ -232,10 +290,9 @@ class Config(
             announce_thread=False,
             thread_error=None,
         )
-        await interaction.response.send_message(
-            "Release-day announcements are off. Turn them back on with `/config announcements`.",
-            ephemeral=True,
-        )
+        tr = private_words(interaction)
+        text = tr("Release-day announcements are off. Turn them back on with `/config announcements`.")
+        await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(
         name="daily",
@@ -255,7 +312,9 @@ class Config(
         await self.bot.guild_settings.update(
             interaction.guild.id, daily_channel_id=channel.id, daily_error=None
         )
-        await interaction.response.send_message(daily_saved_text(channel.id), ephemeral=True)
+        await interaction.response.send_message(
+            daily_saved_text(channel.id, private_words(interaction)), ephemeral=True
+        )
 
     @app_commands.command(
         name="daily-off",
@@ -265,9 +324,9 @@ class Config(
     async def daily_off(self, interaction: discord.Interaction[FandexBot]) -> None:
         assert interaction.guild_id is not None  # guild_only
         await self.bot.guild_settings.update(interaction.guild_id, daily_channel_id=None, daily_error=None)
-        await interaction.response.send_message(
-            '"On this day" is off. Turn it back on with `/config daily`.', ephemeral=True
-        )
+        tr = private_words(interaction)
+        text = tr('"On this day" is off. Turn it back on with `/config daily`.')
+        await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(
         name="event-add",
@@ -290,6 +349,7 @@ class Config(
     ) -> None:
         assert interaction.guild is not None  # guild_only
         guild = interaction.guild
+        tr = private_words(interaction)
         settings = await self.bot.guild_settings.get(guild.id)
         now = self.bot.clock.now()
         cleaned_name = clean_event_name(name)
@@ -306,7 +366,10 @@ class Config(
                 zone=zone_of(settings.timezone),
                 now=now,
             )
-            note = f"⚠️ {refused.message}" if refused else "It is also listed in the server's Events tab."
+            if refused:
+                note = f"⚠️ {refused.localized(tr)}"
+            else:
+                note = tr("It is also listed in the server's Events tab.")
         else:
             event = await self.events.add(
                 guild.id,
@@ -316,7 +379,7 @@ class Config(
                 zone=zone_of(settings.timezone),
             )
         text = event_added_text(
-            event, scheduled_note=note, announcements_on=settings.announce_channel_id is not None
+            event, scheduled_note=note, announcements_on=settings.announce_channel_id is not None, tr=tr
         )
         await send_private(interaction, text)
 
@@ -337,13 +400,16 @@ class Config(
             raise NotFoundError("That event was just removed by someone else.")
         self.bot.dispatch("server_event_removed")  # fans' reminders of it are cancelled (cogs/reminders.py)
         note = None
+        tr = private_words(interaction)
         if event.scheduled_event_id is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             if await delete_scheduled_event(interaction.guild, event.scheduled_event_id):
-                note = "Its entry in the server's Events tab is gone too."
+                note = tr("Its entry in the server's Events tab is gone too.")
             else:
-                note = "⚠️ I could not remove its entry in the server's Events tab; remove it there by hand."
-        await send_private(interaction, event_removed_text(event, scheduled_note=note))
+                note = tr(
+                    "⚠️ I could not remove its entry in the server's Events tab; remove it there by hand."
+                )
+        await send_private(interaction, event_removed_text(event, scheduled_note=note, tr=tr))
 
     @event_remove.autocomplete("name")
     @safe_autocomplete
@@ -354,8 +420,9 @@ class Config(
         settings = await self.bot.guild_settings.get(interaction.guild_id)
         book = await self._event_book(interaction.guild_id, zone_of(settings.timezone))
         typed = clean_user_text(current).casefold()
+        tr = private_words(interaction)
         return [
-            app_commands.Choice(name=server_event_choice_name(e, past=e in book.past), value=e.key)
+            app_commands.Choice(name=server_event_choice_name(e, past=e in book.past, tr=tr), value=e.key)
             for e in book.shown
             if typed in e.name.casefold()
         ]

@@ -22,6 +22,7 @@ from bot.app.background import BackgroundTask
 from bot.app.buttons import event_view, send_embed
 from bot.app.cards import CardCache, card_file
 from bot.app.components import send_with_view
+from bot.app.language import private_words, words_for
 from bot.app.limits import time_zone_for
 from bot.app.reach import PRIVATE_OPTION, everywhere, installed_server_id
 from bot.app.tree import safe_autocomplete
@@ -35,9 +36,10 @@ from bot.domain.countdown import (
     zone_of,
 )
 from bot.domain.event_search import OneEvent, match_event, suggest_events
+from bot.domain.i18n import N_, Words, localized
 from bot.domain.server_events import server_event_book
 from bot.domain.settings import ZoneOwner
-from bot.render.cards import card_alt_text, countdown_card, render_countdown_card
+from bot.render.cards import CardWords, card_alt_text, countdown_card, render_countdown_card
 from bot.render.countdown import (
     countdown_embed,
     event_candidates_embed,
@@ -109,10 +111,11 @@ class Countdown(commands.Cog):
         return zone_of(zone), owner, merged_events(self.bot.catalog.events, book.shown)
 
     async def _card(
-        self, embed: discord.Embed, event: CountdownEvent, now: datetime, zone: ZoneInfo
+        self, embed: discord.Embed, event: CountdownEvent, now: datetime, zone: ZoneInfo, tr: Words
     ) -> discord.File:
-        """The event's card as the embed's image: a PNG attachment with the same in words as alt text."""
-        card = countdown_card(event, now, zone)
+        """The event's card as the embed's image: a PNG attachment with the same in words as alt text,
+        in the answer's language."""
+        card = countdown_card(event, now, zone, words=localized(CardWords, tr))
         png = await self.cards.png(card, lambda: render_countdown_card(card))
         embed.set_image(url=f"attachment://{CARD_FILENAME}")
         return card_file(png, CARD_FILENAME, card_alt_text(card))
@@ -133,26 +136,27 @@ class Countdown(commands.Cog):
         private = private is True
         now = self.bot.clock.now()
         zone, owner, events = await self._events_here(interaction, now, private=private)
+        tr = await words_for(interaction, private=private)
 
         def buttons(shown: CountdownEvent | None, at: datetime) -> discord.ui.View | None:
-            return event_view(shown, at, zone.key)
+            return event_view(shown, at, zone.key, tr)
 
         if event is None:
             upcoming = next_upcoming(events, now, zone)
             if upcoming is None:
                 overdue = lapsed(events, now, zone)
                 recent = most_recent(events, now, zone)
-                embed = nothing_upcoming_embed(recent, now, zone, zone_owner=owner, overdue=overdue)
+                embed = nothing_upcoming_embed(recent, now, zone, zone_owner=owner, overdue=overdue, tr=tr)
                 await send_embed(interaction, embed, None, private=private)
                 return
-            embed = countdown_embed(upcoming, now, zone, zone_owner=owner)
-            card = await self._card(embed, upcoming, now, zone)
+            embed = countdown_embed(upcoming, now, zone, zone_owner=owner, tr=tr)
+            card = await self._card(embed, upcoming, now, zone, tr)
             await send_embed(interaction, embed, buttons(upcoming, now), private=private, file=card)
             return
         found = match_event(events, event, now, zone)
         if isinstance(found, OneEvent):
-            embed = countdown_embed(found.event, now, zone, zone_owner=owner)
-            card = await self._card(embed, found.event, now, zone)
+            embed = countdown_embed(found.event, now, zone, zone_owner=owner, tr=tr)
+            card = await self._card(embed, found.event, now, zone, tr)
             await send_embed(interaction, embed, buttons(found.event, now), private=private, file=card)
             return
         candidates = {candidate.key: candidate for candidate in found.events}
@@ -162,11 +166,14 @@ class Countdown(commands.Cog):
             if chosen is None:
                 return None
             picked_at = self.bot.clock.now()
-            return countdown_embed(chosen, picked_at, zone, zone_owner=owner), buttons(chosen, picked_at)
+            embed = countdown_embed(chosen, picked_at, zone, zone_owner=owner, tr=tr)
+            return embed, buttons(chosen, picked_at)
 
-        options = event_options(found.events, now, zone)
-        view = CandidateView(interaction, options, render, command="countdown", placeholder="Pick an event")
-        embed = event_candidates_embed(event, found.events, more=found.more)
+        options = event_options(found.events, now, zone, tr)
+        view = CandidateView(
+            interaction, options, render, command="countdown", placeholder=N_("Pick an event"), tr=tr
+        )
+        embed = event_candidates_embed(event, found.events, more=found.more, tr=tr)
         await send_with_view(interaction, view, embed=embed, ephemeral=private)
 
     @countdown.autocomplete("event")
@@ -177,8 +184,9 @@ class Countdown(commands.Cog):
         now = self.bot.clock.now()
         private = getattr(interaction.namespace, "private", None) is True
         zone, _, events = await self._events_here(interaction, now, private=private)
+        tr = private_words(interaction)  # suggestions are seen by the one typing only
         return [
-            app_commands.Choice(name=event_choice_name(event, now, zone), value=event.key)
+            app_commands.Choice(name=event_choice_name(event, now, zone, tr), value=event.key)
             for event in suggest_events(events, now, zone, current)
             if len(event.key) <= CHOICE_VALUE_LIMIT
         ]

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.buttons import send_answer
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
@@ -43,17 +44,18 @@ class Faq(commands.Cog):
         private = private is True
         catalog = self.bot.catalog
         limit = await spoiler_limit_for(interaction)
+        tr = await words_for(interaction, private=private)
         if question is None:
-            embed = faq_index(catalog.dataset, catalog.faq, limit)
+            embed = faq_index(catalog.dataset, catalog.faq, limit, tr)
             await interaction.response.send_message(embed=embed, ephemeral=private)
             return
         topics = find_topics(catalog.faq, question, catalog.dataset.title)
         moment = Moment(self.bot.clock.now().date(), catalog.dataset.verified_on)
         answer = self.answers.get(
-            (catalog, topics_id(topics), limit, moment),
-            lambda: faq_answer(catalog.dataset, topics, limit, moment),
+            (catalog, topics_id(topics), limit, moment, tr.code),
+            lambda: faq_answer(catalog.dataset, topics, limit, moment, tr),
         )
-        await send_answer(interaction, answer, "faq", topics_id(topics), private=private)
+        await send_answer(interaction, answer, "faq", topics_id(topics), private=private, tr=tr)
 
     @faq.autocomplete("question")
     @safe_autocomplete

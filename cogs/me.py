@@ -15,10 +15,12 @@ from discord.ext import commands
 
 from bot.app.components import send_with_view
 from bot.app.confirm import ConfirmView
+from bot.app.language import private_words
 from bot.app.reach import everywhere
 from bot.app.reminders import follow_fan_reminders, show_reminders
 from bot.app.replies import send_private
 from bot.app.tree import safe_autocomplete
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.spoilers import check_spoiler_limit, max_spoiler_season, max_spoiler_volume, nothing_hidden
 from bot.domain.timezones import resolve_timezone, suggest_timezones
 from bot.render.common import choice_text
@@ -71,8 +73,9 @@ class Me(
             interaction.user.id, spoiler_season=limit.season, spoiler_volume=limit.volume
         )
         hides_nothing = nothing_hidden(self.bot.catalog.story_points, limit)
+        tr = private_words(interaction)
         await send_private(
-            interaction, me_spoilers_set_text(self.bot.dataset, limit, nothing_hidden=hides_nothing)
+            interaction, me_spoilers_set_text(self.bot.dataset, limit, nothing_hidden=hides_nothing, tr=tr)
         )
 
     @spoilers.autocomplete("season")
@@ -81,8 +84,11 @@ class Me(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
         levels = range(max_spoiler_season(self.bot.dataset) + 1)
+        tr = private_words(interaction)
         return [
-            app_commands.Choice(name=choice_text(spoiler_level_label(self.bot.dataset, level)), value=level)
+            app_commands.Choice(
+                name=choice_text(spoiler_level_label(self.bot.dataset, level, tr)), value=level
+            )
             for level in levels
         ]
 
@@ -92,8 +98,11 @@ class Me(
         self, interaction: discord.Interaction[FandexBot], current: int | str
     ) -> list[app_commands.Choice[int]]:
         levels = range(max_spoiler_volume(self.bot.dataset) + 1)
+        tr = private_words(interaction)
         return [
-            app_commands.Choice(name=choice_text(volume_level_label(self.bot.dataset, level)), value=level)
+            app_commands.Choice(
+                name=choice_text(volume_level_label(self.bot.dataset, level, tr)), value=level
+            )
             for level in levels
         ]
 
@@ -102,14 +111,14 @@ class Me(
         had_limit = (await self.bot.user_settings.get(interaction.user.id)).has_spoiler_limit
         if had_limit:
             await self.bot.user_settings.update(interaction.user.id, spoiler_season=None, spoiler_volume=None)
-        await send_private(interaction, me_spoilers_off_text(had_limit))
+        await send_private(interaction, me_spoilers_off_text(had_limit, private_words(interaction)))
 
     @app_commands.command(name="timezone", description="Set the time zone your private answers count days in")
     @app_commands.describe(tz="An IANA time zone such as Europe/London or America/New_York")
     async def timezone(self, interaction: discord.Interaction[FandexBot], tz: str) -> None:
         name = resolve_timezone(tz if isinstance(tz, str) else str(tz))  # a hostile client may send a number
         await self.bot.user_settings.update(interaction.user.id, timezone=name)
-        await send_private(interaction, me_timezone_text(name))
+        await send_private(interaction, me_timezone_text(name, private_words(interaction)))
 
     @timezone.autocomplete("tz")
     @safe_autocomplete
@@ -128,44 +137,48 @@ class Me(
     async def show(self, interaction: discord.Interaction[FandexBot]) -> None:
         await follow_fan_reminders(self.bot, interaction.user.id)
         settings = await self.bot.user_settings.get(interaction.user.id)
-        extra = await self._extra_fields(interaction.user.id)
-        await send_private(interaction, embed=me_embed(self.bot.dataset, settings, extra_fields=extra))
+        tr = private_words(interaction)
+        extra = await self._extra_fields(interaction.user.id, tr)
+        embed = me_embed(self.bot.dataset, settings, extra_fields=extra, tr=tr)
+        await send_private(interaction, embed=embed)
 
-    async def _extra_fields(self, user_id: int) -> list[tuple[str, str]]:
+    async def _extra_fields(self, user_id: int, tr: Words = ENGLISH) -> list[tuple[str, str]]:
         """What other features keep about the fan, for /me show (empty when they keep nothing)."""
         fields: list[tuple[str, str]] = []
         pending, settled = await self.bot.reminders.counts(user_id)
         if pending or settled:
             fields.append((REMINDERS_FIELD, reminders_summary(pending, settled)))
         if reports := await self.bot.reports.count_by(user_id):
-            fields.append((REPORTS_FIELD, reports_text(reports)))
+            fields.append((tr(REPORTS_FIELD), reports_text(reports, tr)))
         if answers := await self.bot.trivia.store.answers_by(user_id):
-            fields.append((TRIVIA_FIELD, trivia_text(answers)))
+            fields.append((tr(TRIVIA_FIELD), trivia_text(answers, tr)))
         return fields
 
     @app_commands.command(name="forget", description="Delete everything Fandex stores about you, at once")
     async def forget(self, interaction: discord.Interaction[FandexBot]) -> None:
         user_id = interaction.user.id  # the confirm button is the invoker's only (ConfirmView)
         settings = await self.bot.user_settings.get(user_id)
+        tr = private_words(interaction)
         if settings.updated_at is None and not await self._extra_fields(user_id):
-            await send_private(interaction, NOTHING_TO_FORGET)
+            await send_private(interaction, tr(NOTHING_TO_FORGET))
             return
 
         async def delete_everything(click: discord.Interaction[FandexBot]) -> str:
             found = await forget_fan(self.bot.db, self.bot.fan_stores(), click.user.id)
-            return FORGOTTEN if found else NOTHING_TO_FORGET
+            return tr(FORGOTTEN) if found else tr(NOTHING_TO_FORGET)
 
         view = ConfirmView(
             interaction,
             command="me forget",
-            confirm_label="Delete everything",
-            cancelled_text=NOT_FORGOTTEN,
+            confirm_label=tr("Delete everything"),
+            cancelled_text=tr(NOT_FORGOTTEN),
             on_confirm=delete_everything,
+            tr=tr,
         )
         await send_with_view(
             interaction,
             view,
-            content=forget_question(),
+            content=forget_question(tr),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.app.help import command_help
+from bot.app.language import words_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.domain.model import counts
 from bot.render.meta import about_embed, help_embed
@@ -38,6 +39,7 @@ class Meta(commands.Cog):
             dataset=self.bot.dataset,
             counts=counts(self.bot.dataset),
             latency=self.bot.latency,
+            tr=await words_for(interaction, private=private is True),
         )
         await interaction.response.send_message(embed=embed, ephemeral=private is True)
 
@@ -47,7 +49,8 @@ class Meta(commands.Cog):
     )
     @app_commands.describe(private=PRIVATE_OPTION)
     async def help(self, interaction: discord.Interaction[FandexBot], private: bool = False) -> None:
-        embed = help_embed(command_help(self.bot.tree), self.bot.dataset)
+        tr = await words_for(interaction, private=private is True)
+        embed = help_embed(command_help(self.bot.tree), self.bot.dataset, tr)
         await interaction.response.send_message(embed=embed, ephemeral=private is True)
 
 

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.buttons import send_answer
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 class Plot(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
-        # The answer is a pure function of (season, episode, spoiler limit) for the bot's one dataset.
+        # The answer is a pure function of (season, episode, spoiler limit, language) for the one dataset.
         self.answers = EmbedMemo[Answer]()
 
     @everywhere
@@ -54,27 +55,28 @@ class Plot(commands.Cog):
         production = resolve_plot(catalog, season)
         limit = await spoiler_limit_for(interaction)
         moment = Moment(self.bot.clock.now().date(), dataset.verified_on)
+        tr = await words_for(interaction, private=private is True)
         if isinstance(production, LaterSeason):  # "Season 4": what the series facts say about it
             topics = later_season_topics(catalog.faq)
             answer = self.answers.get(
-                (catalog, f"later:{production.number}", None, limit, moment, False),
-                lambda: later_season_answer(dataset, production.number, topics, limit, moment),
+                (catalog, f"later:{production.number}", None, limit, moment, False, tr.code),
+                lambda: later_season_answer(dataset, production.number, topics, limit, moment, tr),
             )
-            await send_answer(interaction, answer, "faq", topics_id(topics), private=private is True)
+            await send_answer(interaction, answer, "faq", topics_id(topics), private=private is True, tr=tr)
             return
         if episode is None:
             answer = self.answers.get(
-                (catalog, production.id, None, limit, moment, details is True),
-                lambda: production_answer(dataset, production, limit, moment, details=details is True),
+                (catalog, production.id, None, limit, moment, details is True, tr.code),
+                lambda: production_answer(dataset, production, limit, moment, details=details is True, tr=tr),
             )
         else:
             # Discord enforces the range, but a hostile client can send any value: the core checks it.
             chosen = resolve_episode(production, episode)
             answer = self.answers.get(
-                (catalog, production.id, chosen.number, limit, moment, False),
-                lambda: episode_answer(dataset, production, chosen, limit, moment),
+                (catalog, production.id, chosen.number, limit, moment, False, tr.code),
+                lambda: episode_answer(dataset, production, chosen, limit, moment, tr),
             )
-        await send_answer(interaction, answer, "production", production.id, private=private is True)
+        await send_answer(interaction, answer, "production", production.id, private=private is True, tr=tr)
 
     @plot.autocomplete("season")
     @safe_autocomplete

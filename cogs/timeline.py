@@ -14,9 +14,17 @@ from discord.ext import commands
 
 from bot.app.buttons import send_embed
 from bot.app.cards import CardCache, card_file
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
-from bot.render.timeline_card import render_timeline, timeline_alt_text, timeline_embed, timeline_view
+from bot.domain.i18n import localized
+from bot.render.timeline_card import (
+    TimelineWords,
+    render_timeline,
+    timeline_alt_text,
+    timeline_embed,
+    timeline_view,
+)
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -40,8 +48,9 @@ class Timeline(commands.Cog):
         private = private is True
         limit = await spoiler_limit_for(interaction)
         catalog = self.bot.catalog
-        view = timeline_view(catalog.dataset, limit)
-        png = await self.cards.png((catalog, limit), lambda: render_timeline(view))
+        tr = await words_for(interaction, private=private)
+        view = timeline_view(catalog.dataset, limit, localized(TimelineWords, tr))
+        png = await self.cards.png((catalog, limit, tr.code), lambda: render_timeline(view))
         embed = timeline_embed(view, f"attachment://{TIMELINE_FILENAME}")
         file = card_file(png, TIMELINE_FILENAME, timeline_alt_text(view))
         await send_embed(interaction, embed, None, private=private, file=file)

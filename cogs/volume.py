@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.buttons import send_answer
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import PRIVATE_OPTION, everywhere
 from bot.app.tree import safe_autocomplete
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class Volume(commands.Cog):
     def __init__(self, bot: FandexBot) -> None:
         self.bot = bot
-        # The answer is a pure function of (catalog, book, spoiler limit, day).
+        # The answer is a pure function of (catalog, book, spoiler limit, day, language).
         self.answers = EmbedMemo[Answer]()
 
     @everywhere
@@ -41,10 +42,12 @@ class Volume(commands.Cog):
         work = resolve_work(catalog, book)
         limit = await spoiler_limit_for(interaction)
         moment = Moment(self.bot.clock.now().date(), catalog.dataset.verified_on)
+        tr = await words_for(interaction, private=private is True)
         answer = self.answers.get(
-            (catalog, work.id, limit, moment), lambda: work_answer(catalog.dataset, work, limit, moment)
+            (catalog, work.id, limit, moment, tr.code),
+            lambda: work_answer(catalog.dataset, work, limit, moment, tr),
         )
-        await send_answer(interaction, answer, "work", work.id, private=private is True)
+        await send_answer(interaction, answer, "work", work.id, private=private is True, tr=tr)
 
     @volume.autocomplete("book")
     @safe_autocomplete

@@ -109,6 +109,8 @@ class User:
     # False: the user closed their DMs to the bot (privacy settings, or blocked it): a message the bot
     # sends to their DM gets 403 "Cannot send messages to this user" (50007); opening the DM still works.
     accepts_dms: bool = True
+    # The language of the user's Discord client: interactions they start carry it as `locale`.
+    locale: str = "en-GB"
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -315,6 +317,8 @@ class Guild:
         self.id = id
         self.name = name
         self.owner = owner
+        # The server's preferred locale (Server Settings > Community): `guild_locale` on its interactions.
+        self.locale = "en-US"
         self._snowflakes = snowflakes
         self._listener = listener
         self.created_at = datetime.now(UTC)
@@ -447,7 +451,7 @@ class Guild:
     # -- payloads ---------------------------------------------------------------------------------------
 
     def partial_payload(self) -> dict[str, Any]:
-        return {"id": str(self.id), "locale": "en-US", "features": []}
+        return {"id": str(self.id), "locale": self.locale, "features": []}
 
     def payload(self) -> dict[str, Any]:
         """The GUILD_CREATE payload."""
@@ -470,7 +474,7 @@ class Guild:
             "premium_tier": 0,
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.locale,
             "system_channel_id": str(self.general.id) if self.general.id in self.channels else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,

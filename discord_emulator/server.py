@@ -858,7 +858,7 @@ class DiscordEmulator:
             "channel": OptionBuilder(guild, user, channel).resolved_channel(channel),
             "token": token,
             "version": 1,
-            "locale": "en-GB",
+            "locale": user.locale,
             "entitlements": [],
             "entitlement_sku_ids": [],
             "authorizing_integration_owners": owners,
@@ -881,7 +881,7 @@ class DiscordEmulator:
             "guild": guild.partial_payload(),
             "member": member,
             "app_permissions": str(app_permissions),
-            "guild_locale": "en-US",
+            "guild_locale": guild.locale,
         }
 
     # -- server-side operations used by the REST handlers -----------------------------------------------

@@ -134,6 +134,15 @@ def test_a_spoiler_limit_hides_later_story_until_lifted(tmp_path: Path) -> None:
     assert "⟦spoiler:" not in ask(database, "/plot season:2")
 
 
+def test_the_server_language_applies_to_public_answers_until_turned_off(tmp_path: Path) -> None:
+    database = tmp_path / "ask.sqlite3"
+    assert "now in Français" in ask(database, "/config language language:Français")
+    assert "┃ Données: Heartstopper" in ask(database, "/about")  # public: the server's language
+    assert "┃ Language: Français" in ask(database, "/config show")  # private: the moderator's own
+    assert "Language setting cleared" in ask(database, "/config language language:off")
+    assert "┃ Dataset: Heartstopper" in ask(database, "/about")
+
+
 def test_moderator_settings_persist_between_runs(tmp_path: Path) -> None:
     database = tmp_path / "ask.sqlite3"
     assert "Time zone set to Europe/London." in ask(database, "/config timezone tz:Europe/London")

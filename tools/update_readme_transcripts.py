@@ -107,6 +107,12 @@ EXAMPLES: tuple[Example, ...] = (
     Example("/config event-remove name:Watch party"),
     Example("/config announcements-off"),
     Example("/config daily-off"),
+    Example(
+        "/config language language:Deutsch",
+        caption="Public replies here in German from now on; private ones follow each fan's Discord language.",
+    ),
+    Example("/about", caption="A public answer, now in the server's language."),
+    Example("/config language language:off", caption="Back to the server's Discord language (here English)."),
     Example("/config show", ("--as-member",), caption="A member without Manage Server."),
     Example(
         "/me spoilers season:1 volume:1",
@@ -170,8 +176,9 @@ def installed_version_text(output: str) -> str:
 
 
 # /about reports the gateway latency discord.py measured: a real heartbeat round trip to the loopback
-# emulator, a few milliseconds that differ from run to run. The transcripts show one typical value.
-_LATENCY = re.compile(r"(Gateway latency: )\d+ ms")
+# emulator, a few milliseconds that differ from run to run. The transcripts show one typical value (in
+# English, and in German after the /config language example).
+_LATENCY = re.compile(r"(Gateway latency: |Gateway-Latenz: )\d+ ms")
 SHOWN_LATENCY = "2 ms"
 
 

@@ -12,17 +12,21 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.app.components import send_with_view
+from bot.app.language import private_words
 from bot.app.reminders import REMINDER_ITEMS, remind_button
 from bot.app.replies import send_private
 from bot.app.reports import ReportButton, report_button
 from bot.app.trivia_buttons import TriviaAnswerButton
 from bot.domain.countdown import DATASET_KEY_PREFIX, CountdownEvent
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.sources import SourcePick, pick_sources
 from bot.render.common import all_sources_text
 from bot.render.story import Answer, production_sources, work_sources
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
+
+ALL_SOURCES = N_("All sources")
 
 
 def entry_sources(bot: FandexBot, kind: str, entry_id: str) -> tuple[str, SourcePick] | None:
@@ -49,10 +53,10 @@ class AllSourcesButton(
 ):
     """ "All sources": every source fit to link, best first, in a private reply."""
 
-    def __init__(self, kind: str, entry_id: str) -> None:
+    def __init__(self, kind: str, entry_id: str, *, label: str = ALL_SOURCES) -> None:
         super().__init__(
             discord.ui.Button(
-                label="All sources",
+                label=label,
                 emoji="📚",
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"fx:sources:{kind}:{entry_id}",
@@ -73,20 +77,25 @@ class AllSourcesButton(
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
         found = entry_sources(interaction.client, self.kind, self.entry_id)
+        tr = private_words(interaction)
         if found is None:
-            await send_private(interaction, "That entry is no longer in the dataset: run the command again.")
+            await send_private(
+                interaction, tr("That entry is no longer in the dataset: run the command again.")
+            )
             return
         title, pick = found
-        await send_private(interaction, all_sources_text(title, pick))
+        await send_private(interaction, all_sources_text(title, pick, tr))
 
 
-def answer_view(kind: str, entry_id: str, pick: SourcePick | None = None) -> discord.ui.View | None:
+def answer_view(
+    kind: str, entry_id: str, pick: SourcePick | None = None, tr: Words = ENGLISH
+) -> discord.ui.View | None:
     """The buttons under a fact answer: "All sources" when `pick` has more than the answer shows, then
-    "Something wrong?" (None only for an entry no button can name)."""
+    "Something wrong?" (None only for an entry no button can name); labelled in the answer's language."""
     items: list[discord.ui.Item[Any]] = []
     if pick is not None and (pick.more or pick.unreliable):
-        items.append(AllSourcesButton(kind, entry_id))
-    if (report := report_button(kind, entry_id)) is not None:
+        items.append(AllSourcesButton(kind, entry_id, label=tr(ALL_SOURCES)))
+    if (report := report_button(kind, entry_id, tr)) is not None:
         items.append(report)
     return _view(items)
 
@@ -100,16 +109,18 @@ def _view(items: list[discord.ui.Item[Any]]) -> discord.ui.View | None:
     return view
 
 
-def event_view(event: CountdownEvent | None, now: datetime, zone_name: str) -> discord.ui.View | None:
+def event_view(
+    event: CountdownEvent | None, now: datetime, zone_name: str, tr: Words = ENGLISH
+) -> discord.ui.View | None:
     """The buttons under a /countdown answer: "🔔 Remind me" for an event with a day or a time still
     ahead, and "Something wrong?" for a dataset event (a server's own events are its moderators' to fix)."""
     if event is None:
         return None
     items: list[discord.ui.Item[Any]] = []
-    if (remind := remind_button(event, now, zone_name)) is not None:
+    if (remind := remind_button(event, now, zone_name, tr)) is not None:
         items.append(remind)
     if event.key.startswith(DATASET_KEY_PREFIX):
-        report = report_button("event", event.key.removeprefix(DATASET_KEY_PREFIX))
+        report = report_button("event", event.key.removeprefix(DATASET_KEY_PREFIX), tr)
         if report is not None:
             items.append(report)
     return _view(items)
@@ -139,9 +150,11 @@ async def send_answer(
     entry_id: str,
     *,
     private: bool = False,
+    tr: Words = ENGLISH,
 ) -> None:
-    """A fact answer, with its buttons (`answer_view`)."""
-    await send_embed(interaction, answer.embed, answer_view(kind, entry_id, answer.sources), private=private)
+    """A fact answer, with its buttons (`answer_view`) in the answer's language."""
+    view = answer_view(kind, entry_id, answer.sources, tr)
+    await send_embed(interaction, answer.embed, view, private=private)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

@@ -2,7 +2,7 @@
 
 A card is rendered once per key (for /countdown the card's own content, which follows from the event, the
 day in the zone days count in and the locale, and never depends on the spoiler limit: a card holds no story
-text; for /timeline the catalog and the spoiler limit) and kept in a least-recently-used cache
+text; for /timeline the catalog, the spoiler limit and the language) and kept in a least-recently-used cache
 of `maxsize` entries, so a busy day renders each card once. A cold render runs in a worker thread, so the
 event loop keeps answering meanwhile (bench/bench_cards.py measures both).
 """

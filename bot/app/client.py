@@ -20,6 +20,7 @@ from bot.app.buttons import DYNAMIC_ITEMS
 from bot.app.components import ComponentFallback
 from bot.app.interaction_http import install_callback_adapter
 from bot.app.reports import REPORT_FORMS
+from bot.app.translator import FandexTranslator
 from bot.app.tree import FandexTree
 from bot.config import Settings
 from bot.domain.catalog import Catalog
@@ -115,7 +116,7 @@ class FandexBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         install_callback_adapter()
-        await self.prepare()
+        await self.prepare()  # sets the translator: the sync and its hash carry the localizations
         if self.settings.runs_shard_zero:
             await self.sync_commands_if_changed()
         else:
@@ -171,6 +172,9 @@ class FandexBot(commands.AutoShardedBot):
         await self.reminders.watch(lambda: self.dispatch("reminder_added"))  # added by another process
         for name in extension_names():
             await self.load_extension(name)
+        # Before any sync (here in setup_hook, and in `python -m bot sync`) and before its hash: the
+        # localized names and descriptions are part of both. Loading reads every catalog.
+        await self.tree.set_translator(FandexTranslator())
 
     def fan_stores(self) -> tuple[FanStore, ...]:
         """Every repository holding something about a fan: `/me forget` deletes from all of them at once."""
@@ -216,11 +220,17 @@ class FandexBot(commands.AutoShardedBot):
 
     # -- command sync ---------------------------------------------------------------------------
 
-    def command_payload(self) -> list[dict[str, object]]:
-        return [command.to_dict(self.tree) for command in self.tree.get_commands()]
+    async def command_payload(self) -> list[dict[str, Any]]:
+        """The commands as `tree.sync` sends them: translated (name and description localizations) once
+        the translator is set, so a changed translation changes the hash and syncs."""
+        translator = self.tree.translator
+        commands = self.tree.get_commands()
+        if translator is None:
+            return [command.to_dict(self.tree) for command in commands]
+        return [await command.get_translated_payload(self.tree, translator) for command in commands]
 
-    def command_hash(self) -> str:
-        blob = json.dumps(self.command_payload(), sort_keys=True, separators=(",", ":"))
+    async def command_hash(self) -> str:
+        blob = json.dumps(await self.command_payload(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 
     async def sync_commands_if_changed(self) -> bool:
@@ -239,7 +249,7 @@ class FandexBot(commands.AutoShardedBot):
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
         scope = f"guild:{guild.id}" if guild else "global"
         key = f"command_hash:{self.application_id}:{scope}"
-        digest = self.command_hash()
+        digest = await self.command_hash()
         meta = MetaRepository(self.db)
         if not force and await meta.get(key) == digest:
             log.info("Commands unchanged since the last sync (%s); not syncing", scope)

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.app.components import component_id
+from bot.app.language import private_words
 from bot.app.replies import send_private
 from bot.app.views import InvokerOnlyView
 from bot.domain.errors import FandexError
+from bot.domain.i18n import ENGLISH, N_, Words
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -27,7 +29,7 @@ class ConfirmView(InvokerOnlyView):
     question. The question is answered once: both buttons go away with the answer (a change that fails with
     a FandexError is said privately, and the question stays)."""
 
-    refusal = "Only the person who ran this command can answer it."
+    refusal = N_("Only the person who ran this command can answer it.")
 
     def __init__(
         self,
@@ -37,10 +39,13 @@ class ConfirmView(InvokerOnlyView):
         confirm_label: str,
         cancelled_text: str,
         on_confirm: Confirmed,
+        tr: Words = ENGLISH,
     ) -> None:
+        """`confirm_label` and `cancelled_text`: already in `tr`'s language, as the question is."""
         super().__init__(origin)
         self.confirm.custom_id = component_id(command, "confirm")
         self.confirm.label = confirm_label
+        self.cancel.label = tr("Cancel")
         self.cancel.custom_id = component_id(command, "cancel")
         self._cancelled_text = cancelled_text
         self._on_confirm = on_confirm
@@ -52,7 +57,7 @@ class ConfirmView(InvokerOnlyView):
         try:
             text = await self._on_confirm(interaction)
         except FandexError as exc:  # e.g. the database is read-only: nothing changed, the question stays
-            await send_private(interaction, exc.message)
+            await send_private(interaction, exc.localized(private_words(interaction)))
             return
         self.stop()
         await interaction.response.edit_message(content=text, view=None)

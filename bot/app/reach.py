@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import FandexError
+from bot.domain.i18n import N_
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -27,15 +28,17 @@ def everywhere(command: T) -> T:
     return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
+NOT_INSTALLED = N_(
+    "Fandex isn't installed in this server, so it has no settings here: a moderator can add it to the "
+    "server first. Your own settings are under `/me`."
+)
+
+
 class NotInstalledHere(app_commands.CheckFailure, FandexError):
     """A server command where only a fan's own install of Fandex reaches: the server never added it."""
 
     def __init__(self) -> None:
-        FandexError.__init__(
-            self,
-            "Fandex isn't installed in this server, so it has no settings here: a moderator can add it to "
-            "the server first. Your own settings are under `/me`.",
-        )
+        FandexError.__init__(self, NOT_INSTALLED)
 
 
 def installed_server_id(interaction: discord.Interaction[FandexBot]) -> int | None:

@@ -24,6 +24,7 @@ from bot.app.limits import time_zone_for
 from bot.app.reach import installed_server_id
 from bot.app.replies import send_private
 from bot.domain.countdown import DATASET_KEY_PREFIX, CountdownEvent, zone_of
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.reminders import (
     EVENT_KEY_PATTERN,
     LEADS,
@@ -79,14 +80,16 @@ async def find_event(interaction: discord.Interaction[FandexBot], key: str) -> C
     return next((e.as_countdown_event() for e in events if e.key == key), None)
 
 
-def remind_button(event: CountdownEvent, now: datetime, zone_name: str) -> RemindButton | None:
+def remind_button(
+    event: CountdownEvent, now: datetime, zone_name: str, tr: Words = ENGLISH
+) -> RemindButton | None:
     """The button for an event with a day or a time still ahead (in the answer's zone), else None."""
     if not remindable(event) or not re.fullmatch(EVENT_KEY_PATTERN, event.key):
         return None
     starts_at = event_start(event, zone_of(zone_name))
     if starts_at is None or starts_at <= now:
         return None
-    return RemindButton(event.key)
+    return RemindButton(event.key, label=tr(BUTTON_LABEL))
 
 
 def _button(custom_id: str, label: str, *, emoji: str | None = None) -> discord.ui.Button[Any]:
@@ -135,8 +138,8 @@ class RemindButton(
 ):
     """ "🔔 Remind me": a private choice of when, for whoever clicks it."""
 
-    def __init__(self, key: str) -> None:
-        super().__init__(_button(f"fx:remind:{key}", BUTTON_LABEL, emoji=BUTTON_EMOJI))
+    def __init__(self, key: str, *, label: str = BUTTON_LABEL) -> None:
+        super().__init__(_button(f"fx:remind:{key}", label, emoji=BUTTON_EMOJI))
         self.key = key
 
     @classmethod

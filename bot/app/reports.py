@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.app.components import PersistentForm
+from bot.app.language import private_words
 from bot.app.replies import send_private
 from bot.domain.countdown import DATASET_KEY_PREFIX
 from bot.domain.errors import FandexError
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.reports import (
     ENTRY_ID_LIMIT,
     ENTRY_KINDS,
@@ -74,12 +76,12 @@ def entry_title(bot: FandexBot, entry: EntryRef) -> str | None:
     return None
 
 
-def report_button(kind: str, entry_id: str) -> ReportButton | None:
+def report_button(kind: str, entry_id: str, tr: Words = ENGLISH) -> ReportButton | None:
     """The button for this entry, or None if its id cannot make a custom_id (over ENTRY_ID_LIMIT)."""
     if kind not in ENTRY_KINDS or not re.fullmatch(_ID, entry_id):
         log.debug("No report button for %s:%s: not a reportable entry id", kind, entry_id)
         return None
-    return ReportButton(EntryRef(cast(EntryKind, kind), entry_id))
+    return ReportButton(EntryRef(cast(EntryKind, kind), entry_id), label=tr(BUTTON_LABEL))
 
 
 class ReportButton(
@@ -88,10 +90,11 @@ class ReportButton(
 ):
     """ "Something wrong?": opens the report form, unless the user has sent their reports for the day."""
 
-    def __init__(self, entry: EntryRef) -> None:
+    def __init__(self, entry: EntryRef, *, label: str = BUTTON_LABEL) -> None:
+        """`label`: in the language of the answer it sits under (a click is answered in the clicker's)."""
         super().__init__(
             discord.ui.Button(
-                label=BUTTON_LABEL,
+                label=label,
                 emoji=BUTTON_EMOJI,
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"fx:report:{entry}",
@@ -113,7 +116,7 @@ class ReportButton(
         bot = interaction.client
         title = entry_title(bot, self.entry)
         if title is None:
-            await send_private(interaction, GONE_TEXT)
+            await send_private(interaction, private_words(interaction)(GONE_TEXT))
             return
         if (limited := await bot.reports.limit_reached(interaction.user.id)) is not None:
             await send_private(interaction, limit_text(limited, submitted=False))
@@ -184,7 +187,7 @@ async def _receive(interaction: discord.Interaction[FandexBot], entry: EntryRef,
 
 async def _failed(interaction: discord.Interaction[FandexBot], error: Exception) -> None:
     if isinstance(error, FandexError):  # e.g. the database could not be written
-        message = error.message
+        message = error.localized(private_words(interaction))
     else:
         reference = secrets.token_hex(4)
         log.error("Unhandled error in a report form (ref %s)", reference, exc_info=error)

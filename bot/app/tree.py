@@ -13,8 +13,10 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
+from bot.app.language import private_words
 from bot.app.replies import send_private
 from bot.domain.errors import FandexError
+from bot.domain.i18n import N_, Words
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +24,32 @@ log = logging.getLogger(__name__)
 ChoiceT = TypeVar("ChoiceT", str, int, float)
 
 
-def _describe_check_failure(error: app_commands.CheckFailure) -> str:
+# Discord's own names for the permissions Fandex checks, as its client shows them in each language.
+_PERMISSION_NAMES = {"manage_guild": N_("Manage Server")}
+
+
+def _permission_names(permissions: list[str], tr: Words) -> str:
+    """ "Manage Server", in the reader's language where known (else "Manage Threads" from the flag)."""
+    return ", ".join(
+        tr(_PERMISSION_NAMES[p])
+        if p in _PERMISSION_NAMES
+        else p.replace("_", " ").replace("guild", "server").title()
+        for p in permissions
+    )
+
+
+def _describe_check_failure(error: app_commands.CheckFailure, tr: Words) -> str:
     if isinstance(error, app_commands.MissingPermissions):
-        names = ", ".join(
-            p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions
-        )
-        return f"You need the **{names}** permission to use this command."
+        names = _permission_names(error.missing_permissions, tr)
+        return tr("You need the **{names}** permission to use this command.", names=names)
     if isinstance(error, app_commands.BotMissingPermissions):
-        names = ", ".join(
-            p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions
-        )
-        return f"I need the **{names}** permission here to do that."
+        names = _permission_names(error.missing_permissions, tr)
+        return tr("I need the **{names}** permission here to do that.", names=names)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works inside a server."
+        return tr("This command only works inside a server.")
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
-    return "You can't use this command here."
+        return tr("Slow down a little: try again in {seconds} s.", seconds=f"{error.retry_after:.0f}")
+    return tr("You can't use this command here.")
 
 
 def _focused_option(options: list[Any]) -> dict[str, Any] | None:
@@ -91,17 +103,18 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
         cause: BaseException = error
         if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
             cause = error.__cause__ or error
+        tr = private_words(interaction)  # an error reply is private: the fan's own language
 
         if isinstance(cause, FandexError):
-            message = cause.message
+            message = cause.localized(tr)
         elif isinstance(error, app_commands.TransformerError) and cause is error:
             # discord.py's own refusal of a value (no underlying exception); a transformer that raised
             # anything else has a bug, logged below like any other.
-            message = "That value doesn't fit this option. Pick a suggestion or check the format."
+            message = tr("That value doesn't fit this option. Pick a suggestion or check the format.")
         elif isinstance(error, app_commands.CheckFailure):
-            message = _describe_check_failure(error)
+            message = _describe_check_failure(error, tr)
         elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
-            message = "This command has changed since your app loaded it. Please try again in a minute."
+            message = tr("This command has changed since your app loaded it. Please try again in a minute.")
         else:
             reference = secrets.token_hex(4)
             command = interaction.command.qualified_name if interaction.command else "?"
@@ -112,9 +125,10 @@ class FandexTree(app_commands.CommandTree["FandexBot"]):
                 interaction.guild_id,
                 exc_info=cause,
             )
-            message = (
-                "Something went wrong on our side. "
-                f"If it keeps happening, tell the bot's admins: ref `{reference}`."
+            message = tr(
+                "Something went wrong on our side. If it keeps happening, tell the bot's admins: ref "
+                "`{reference}`.",
+                reference=reference,
             )
 
         try:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.app.language import private_words
 from bot.app.replies import send_private
 from bot.domain.errors import FandexError
 from bot.domain.trivia import AnswerOutcome
@@ -77,6 +78,6 @@ class TriviaAnswerButton(
                 stored_name(user.display_name, user.name),
             )
         except FandexError as exc:  # the database is busy or read-only: nothing was recorded
-            await send_private(interaction, exc.message)
+            await send_private(interaction, exc.localized(private_words(interaction)))
             return
         await send_private(interaction, outcome_text(outcome))

@@ -9,20 +9,24 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.app.components import component_id, edit_with_view
+from bot.app.language import private_words
 from bot.app.replies import send_private
+from bot.domain.i18n import ENGLISH, N_, Words
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
 
 log = logging.getLogger(__name__)
 
+PICK_CAST_MEMBER = N_("Pick a cast member")
 VIEW_TIMEOUT = 180.0  # seconds the select menu and page buttons stay usable
 
 
 class InvokerOnlyView(discord.ui.View):
     """Components only the person who ran the command can use; disabled in place when they expire."""
 
-    refusal = "Only the person who ran this command can use it. Run the command yourself to get your own."
+    refusal = N_("Only the person who ran this command can use it. Run the command yourself to get your own.")
+    refusal_values: dict[str, str] = {}  # noqa: RUF012 (read only; a subclass sets its own)
 
     def __init__(self, origin: discord.Interaction[FandexBot]) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
@@ -32,7 +36,7 @@ class InvokerOnlyView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction[FandexBot], /) -> bool:
         if interaction.user.id == self.invoker_id:
             return True
-        await send_private(interaction, self.refusal)
+        await send_private(interaction, private_words(interaction)(self.refusal, **self.refusal_values))
         return False
 
     async def on_timeout(self) -> None:
@@ -59,12 +63,16 @@ class CandidateView(InvokerOnlyView):
         render: Callable[[str], tuple[discord.Embed, discord.ui.View | None] | None],
         *,
         command: str = "cast lookup",
-        placeholder: str = "Pick a cast member",
+        placeholder: str = PICK_CAST_MEMBER,
+        tr: Words = ENGLISH,
     ) -> None:
+        """`placeholder`: an English catalog message, shown in `tr`'s language like the answer."""
         super().__init__(origin)
         self._render = render
         self._command = command
-        self.refusal = f"Only the person who asked can pick from this menu. Run /{command} yourself."
+        self.refusal = N_("Only the person who asked can pick from this menu. Run /{command} yourself.")
+        self.refusal_values = {"command": command}
+        placeholder = tr(placeholder)
         self.menu: discord.ui.Select[CandidateView] = discord.ui.Select(
             custom_id=component_id(command, "pick"), placeholder=placeholder, options=options
         )
@@ -74,8 +82,10 @@ class CandidateView(InvokerOnlyView):
     async def _picked(self, interaction: discord.Interaction[FandexBot]) -> None:
         answer = self._render(self.menu.values[0]) if self.menu.values else None
         if answer is None:
+            tr = private_words(interaction)
             await send_private(
-                interaction, f"That choice is no longer available. Run /{self._command} again."
+                interaction,
+                tr("That choice is no longer available. Run /{command} again.", command=self._command),
             )
             return
         self.stop()
@@ -86,10 +96,13 @@ class CandidateView(InvokerOnlyView):
 class PagesView(InvokerOnlyView):
     """Previous/Next buttons over a list of embeds."""
 
-    refusal = "Only the person who ran /cast list can turn these pages. Run /cast list yourself."
+    refusal = N_("Only the person who ran /cast list can turn these pages. Run /cast list yourself.")
 
-    def __init__(self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed]) -> None:
+    def __init__(
+        self, origin: discord.Interaction[FandexBot], pages: Sequence[discord.Embed], tr: Words = ENGLISH
+    ) -> None:
         super().__init__(origin)
+        self.previous.label, self.next.label = tr("Previous"), tr("Next")
         self.previous.custom_id = component_id("cast list", "previous")
         self.next.custom_id = component_id("cast list", "next")
         self.pages = list(pages)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.announcements import DAY_RELEASE_TIME, NONCE_LENGTH
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.model import NO_STORY, Dataset, ReleaseEvent, StoryPoint
 from bot.domain.spoilers import SpoilerLimit
 
@@ -93,8 +94,8 @@ def daily_nonce(guild_id: int, day: date) -> str:
     return ("fd" + digest)[:NONCE_LENGTH]
 
 
-def years_ago_text(years: int) -> str:
-    return "1 year ago today" if years == 1 else f"{years} years ago today"
+def years_ago_text(years: int, tr: Words = ENGLISH) -> str:
+    return tr.plural(years, "{n} year ago today", "{n} years ago today")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.dates import PRECISIONS, PartialDate, Status, long_date
-from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.errors import InvalidOptionError, NotFoundError, Text
 from bot.domain.text import clean_user_text, escape_user_text
 
 log = logging.getLogger(__name__)
@@ -189,20 +189,32 @@ def find_event(events: Sequence[CountdownEvent], query: str) -> CountdownEvent:
     partial = [e for e in events if folded in e.title.casefold()]
     if len(partial) == 1:
         return partial[0]
-    raise NotFoundError(unknown_event_message(events, text, partial))
+    unknown = unknown_event_message(events, text, partial)
+    raise NotFoundError(unknown.template, **unknown.values)
 
 
-def unknown_event_message(events: Sequence[CountdownEvent], text: str, partial: list[CountdownEvent]) -> str:
+def unknown_event_message(events: Sequence[CountdownEvent], text: str, partial: list[CountdownEvent]) -> Text:
+    """The error for an event name that fits none (or several), as a `Text` for the reader's language."""
     candidates = partial
     if not candidates:
         by_title = {e.title.casefold(): e for e in events}
         close = difflib.get_close_matches(text.casefold(), list(by_title), n=3, cutoff=0.4)
         candidates = [by_title[title] for title in close]
-    what = "Several events match" if len(partial) > 1 else "I know no event called"
-    message = f"{what} **{escape_user_text(text, 80) or 'that'}**."
+    shown = escape_user_text(text, 80) or Text("that")
+    hint: Text | str = ""
     if candidates:
-        message += " Did you mean: " + "; ".join(f"**{e.safe_title}**" for e in candidates[:3]) + "?"
-    return message + " Pick one from the suggestions as you type."
+        hint = Text(" Did you mean: {names}?", names="; ".join(f"**{e.safe_title}**" for e in candidates[:3]))
+    if len(partial) > 1:
+        return Text(
+            "Several events match **{query}**.{hint} Pick one from the suggestions as you type.",
+            query=shown,
+            hint=hint,
+        )
+    return Text(
+        "I know no event called **{query}**.{hint} Pick one from the suggestions as you type.",
+        query=shown,
+        hint=hint,
+    )
 
 
 def clean_event_name(text: str) -> str:

@@ -153,7 +153,8 @@ def match_event(
         return OneEvent(releases[0])  # "film": its premiere, not the news about its filming
     matches = _matches(events, text, now, zone) if query_tokens(text) else []
     if not matches:
-        raise NotFoundError(unknown_event_message(events, text, []))
+        unknown = unknown_event_message(events, text, [])
+        raise NotFoundError(unknown.template, **unknown.values)
     best = matches[0][0]
     if releases:
         tied = releases

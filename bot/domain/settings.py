@@ -28,6 +28,7 @@ class GuildSettings:
     daily_error: str | None = None
     announce_thread: bool = False  # open a spoiler thread on each release-day announcement
     thread_error: str | None = None
+    language: str | None = None  # /config language, a code from bot/domain/i18n.py (None: not set)
 
     @property
     def has_spoiler_limit(self) -> bool:

@@ -15,12 +15,24 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.domain.errors import InvalidOptionError
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.model import Dataset, Production, StoryPoint, StoryText
 from bot.domain.story import productions_in_order
 
 # What goes behind spoiler tags beyond the limit, and what never does (said once, shown to moderators).
-HIDDEN_KINDS = ("summaries", "episode titles", "role lines", "notes and facts", "adaptation notes")
-ALWAYS_SHOWN = ("titles of books, seasons and the film", "cast names", "dates", "content notes")
+HIDDEN_KINDS = (
+    N_("summaries"),
+    N_("episode titles"),
+    N_("role lines"),
+    N_("notes and facts"),
+    N_("adaptation notes"),
+)
+ALWAYS_SHOWN = (
+    N_("titles of books, seasons and the film"),
+    N_("cast names"),
+    N_("dates"),
+    N_("content notes"),
+)
 
 
 # Whose limit it is: the server's, the fan's own (/me), or the stricter of both where neither alone gives it.
@@ -121,18 +133,18 @@ def _whole_number_between(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def caught_up_text(dataset: Dataset, limit: SpoilerLimit) -> str:
+def caught_up_text(dataset: Dataset, limit: SpoilerLimit, tr: Words = ENGLISH) -> str:
     """ "caught up to Season 2 and Volume 3" in the dataset's own names."""
     parts: list[str] = []
     if limit.season is not None:
         production = production_at_level(dataset, limit.season)
         if not limit.season:
-            parts.append("no season yet")
+            parts.append(tr("no season yet"))
         else:
-            parts.append(production.title if production else f"Season {limit.season}")
+            parts.append(production.title if production else tr("Season {n}", n=limit.season))
     if limit.volume is not None:
-        parts.append(f"Volume {limit.volume}" if limit.volume else "no book yet")
-    return "caught up to " + " and ".join(parts) if parts else "no limit"
+        parts.append(tr("Volume {n}", n=limit.volume) if limit.volume else tr("no book yet"))
+    return tr("caught up to {parts}", parts=tr(" and ").join(parts)) if parts else tr("no limit")
 
 
 def story_points(dataset: Dataset) -> frozenset[StoryPoint]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.domain.cast import bounded_distance, max_edits, typo_bound
-from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.errors import InvalidOptionError, NotFoundError, Text
 from bot.domain.model import Dataset, Episode, Production, Work
 from bot.domain.text import clean_user_text, escape_user_text
 
@@ -195,9 +195,9 @@ def _suggest(entries: Sequence[Entry], index: Mapping[str, Entry], current: str)
     return list(entries)[:AUTOCOMPLETE_LIMIT]
 
 
-def _echo(text: str) -> str:
+def _echo(text: str) -> str | Text:
     shown = escape_user_text(text[:MAX_QUERY_LENGTH], 60)
-    return f"**{shown}**" if shown else "an empty name"
+    return f"**{shown}**" if shown else Text("an empty name")
 
 
 def productions_in_order(dataset: Dataset) -> tuple[Production, ...]:
@@ -243,11 +243,18 @@ def resolve_production(catalog: Catalog, text: str) -> Production:
     later = later_season(catalog, text)
     if later is not None:
         raise NotFoundError(
-            f"There is no Season {later.number}: `/plot season:{later.number}` says why. There are: {names}."
+            "There is no Season {number}: `/plot season:{number}` says why. There are: {names}.",
+            number=later.number,
+            names=names,
         )
     nearest = _closest(index, text)
-    hint = f" Did you mean {production_name(nearest)}?" if nearest else ""
-    raise NotFoundError(f"I don't know a season called {_echo(text)}. There are: {names}.{hint}")
+    hint = Text(" Did you mean {name}?", name=production_name(nearest)) if nearest else ""
+    raise NotFoundError(
+        "I don't know a season called {query}. There are: {names}.{hint}",
+        query=_echo(text),
+        names=names,
+        hint=hint,
+    )
 
 
 def resolve_plot(catalog: Catalog, text: str) -> Production | LaterSeason:
@@ -276,15 +283,21 @@ def resolve_episode(production: Production, number: object) -> Episode:
     """
     if production.kind != "season":
         raise InvalidOptionError(
-            f"{production.title} is a {production.kind}, so it has no episodes. Leave `episode` empty."
+            "{title} is a {kind}, so it has no episodes. Leave `episode` empty.",
+            title=production.title,
+            kind=Text(production.kind),
         )
     count = episode_count(production)
     if count == 0:
-        raise NotFoundError(f"The dataset doesn't list {production.title}'s episodes yet.")
-    valid = f"{production.title} has episodes 1–{count}."
+        raise NotFoundError("The dataset doesn't list {title}'s episodes yet.", title=production.title)
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
         shown = escape_user_text(str(number)[:40], 20) if not isinstance(number, bool) else str(number)
-        raise NotFoundError(f"There is no episode {shown or '?'}: {valid}")
+        raise NotFoundError(
+            "There is no episode {number}: {title} has episodes 1–{count}.",
+            number=shown or "?",
+            title=production.title,
+            count=count,
+        )
     listed = next((e for e in production.episodes if e.number == number), None)
     # A season can give its episode count without listing episodes; that episode's title is unknown.
     return listed or Episode(
@@ -301,9 +314,14 @@ def resolve_work(catalog: Catalog, text: str) -> Work:
     if found is not None:
         return found
     nearest = _closest(index, text)
-    hint = f" Did you mean {nearest.title}?" if nearest else ""
+    hint = Text(" Did you mean {name}?", name=nearest.title) if nearest else ""
     names = ", ".join(w.title for w in works)
-    raise NotFoundError(f"I don't know a book called {_echo(text)}. The books are: {names}.{hint}")
+    raise NotFoundError(
+        "I don't know a book called {query}. The books are: {names}.{hint}",
+        query=_echo(text),
+        names=names,
+        hint=hint,
+    )
 
 
 def suggest_works(catalog: Catalog, current: str) -> list[Work]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import zoneinfo
 
-from bot.domain.errors import InvalidOptionError
+from bot.domain.errors import InvalidOptionError, Text
 from bot.domain.text import clean_user_text, escape_user_text
 
 
@@ -28,10 +28,12 @@ def resolve_timezone(text: str) -> str:
     name = _by_folded_name().get(key)
     if name is None:
         close = suggest_timezones(text, limit=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        hint = Text(" Did you mean {zones}?", zones=", ".join(close)) if close else ""
         raise InvalidOptionError(
-            f"**{escape_user_text(text, 60) or 'That'}** is not a time zone I know. "
-            f"Use an IANA name such as `Europe/London` or `America/New_York`.{hint}"
+            "**{text}** is not a time zone I know. Use an IANA name such as `Europe/London` or "
+            "`America/New_York`.{hint}",
+            text=escape_user_text(text, 60) or Text("That"),
+            hint=hint,
         )
     return name
 

@@ -192,7 +192,7 @@ class PreviewSession:
             if not self.emulator.registered_commands():
                 # Discord keeps what a bot synced in an earlier run; this emulator starts empty each run.
                 # The bot did not sync, so its stored hash says this very set is registered.
-                self.emulator.register_commands(self.bot.command_payload())
+                self.emulator.register_commands(await self.bot.command_payload())
             await self.emulator.wait_idle(self.settle)  # start-up work, such as a first announcement run
         except BaseException:
             await self._shut_down()

@@ -21,7 +21,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.domain.claims import claim_state
 from bot.domain.countdown import CountdownEvent, period
-from bot.domain.dates import PartialDate, long_date
+from bot.domain.dates import PartialDate
+from bot.domain.i18n import ENGLISH as ENGLISH_WORDS
+from bot.domain.i18n import N_, Words
 from bot.domain.text import truncate
 
 CARD_SIZE = (1000, 500)
@@ -40,33 +42,34 @@ STATUS_COLOURS = {
 class CardWords:
     """Every word a card shows, as format strings: one instance per locale."""
 
-    confirmed: str = "Confirmed"
-    announced: str = "Announced, not yet confirmed"
-    rumoured: str = "Rumour, not confirmed"
-    server: str = "This server's own event"
-    days_to_go: str = "{n} days to go"
-    one_day_to_go: str = "1 day to go"
-    today: str = "Today"
-    yesterday: str = "Yesterday"
-    days_ago: str = "{n} days ago"
-    this_month: str = "This month"
-    next_month: str = "Next month"
-    in_months: str = "In {n} months"
-    last_month: str = "Last month"
-    months_ago: str = "{n} months ago"
-    this_year: str = "This year"
-    next_year: str = "Next year"
-    in_years: str = "In {n} years"
-    last_year: str = "Last year"
-    years_ago: str = "{n} years ago"
-    no_date: str = "No date known yet"
-    was_expected: str = "Was expected, no later news"
-    no_exact_day: str = "{date}, no exact day announced yet"
-    at_time: str = "{date}, {time} ({zone})"
-    as_of: str = "As of {date}"
-    zone: str = "Days counted in {zone}"
-    status_label: str = "Status"
-    brand: str = "Fandex · Heartstopper countdown"
+    confirmed: str = N_("Confirmed")
+    announced: str = N_("Announced, not yet confirmed")
+    rumoured: str = N_("Rumour, not confirmed")
+    server: str = N_("This server's own event")
+    days_to_go: str = N_("{n} days to go")
+    one_day_to_go: str = N_("1 day to go")
+    today: str = N_("Today")
+    yesterday: str = N_("Yesterday")
+    days_ago: str = N_("{n} days ago")
+    this_month: str = N_("This month")
+    next_month: str = N_("Next month")
+    in_months: str = N_("In {n} months")
+    last_month: str = N_("Last month")
+    months_ago: str = N_("{n} months ago")
+    this_year: str = N_("This year")
+    next_year: str = N_("Next year")
+    in_years: str = N_("In {n} years")
+    last_year: str = N_("Last year")
+    years_ago: str = N_("{n} years ago")
+    no_date: str = N_("No date known yet")
+    was_expected: str = N_("Was expected, no later news")
+    no_exact_day: str = N_("{date}, no exact day announced yet")
+    at_time: str = N_("{date}, {time} ({zone})")
+    as_of: str = N_("As of {date}")
+    zone: str = N_("Days counted in {zone}")
+    status_label: str = N_("Status")
+    brand: str = N_("Fandex · Heartstopper countdown")
+    tr: Words = ENGLISH_WORDS  # its dates and numbers
 
     def status(self, kind: str) -> str:
         """The badge for a status, or "server" for a server's own event."""
@@ -123,15 +126,17 @@ def _date_and_left(value: PartialDate, today: date, words: CardWords) -> tuple[s
     if value.precision in ("time", "day"):
         assert value.month is not None and value.day is not None
         day = date(value.year, value.month, value.day)
-        text = long_date(day, weekday=True)
+        text = words.tr.day(day, weekday=True)
         if value.time is not None:
             text = words.at_time.format(date=text, time=f"{value.time:%H:%M}", zone=value.tz)
         return text, _days((day - today).days, words)
     if value.precision == "month":
         assert value.month is not None
         months = (value.year - today.year) * 12 + value.month - today.month
-        return words.no_exact_day.format(date=value.human()), _count(months, words, "months")
-    return words.no_exact_day.format(date=value.human()), _count(value.year - today.year, words, "years")
+        return words.no_exact_day.format(date=words.tr.human(value)), _count(months, words, "months")
+    return words.no_exact_day.format(date=words.tr.human(value)), _count(
+        value.year - today.year, words, "years"
+    )
 
 
 def countdown_card(
@@ -168,7 +173,7 @@ def countdown_card(
         date=date_text,
         status=words.status(kind),
         status_kind=kind,
-        as_of=words.as_of.format(date=long_date(checked)) if state == "as_of" and checked else None,
+        as_of=words.as_of.format(date=words.tr.day(checked)) if state == "as_of" and checked else None,
         zone=words.zone.format(zone=zone.key) if event.date.precision == "day" else None,
         brand=words.brand,
         status_label=words.status_label,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.sources import SourcePick
 from bot.domain.text import clean_user_text, truncate
 
@@ -46,9 +47,9 @@ CHOICE_TEXT_LIMIT = 100
 
 
 STATUS_LABELS = {
-    "confirmed": "Confirmed",
-    "announced": "Announced (not yet confirmed)",
-    "rumoured": "Rumoured (unconfirmed, treat with care)",
+    "confirmed": N_("Confirmed"),
+    "announced": N_("Announced (not yet confirmed)"),
+    "rumoured": N_("Rumoured (unconfirmed, treat with care)"),
 }
 
 
@@ -71,11 +72,12 @@ def timestamp(moment: datetime, style: Literal["f", "F", "d", "D", "t", "T", "R"
     return discord.utils.format_dt(moment, style=style)
 
 
-def status_label(status: str) -> str:
-    return f"{STATUS_ICONS.get(status, '')} {STATUS_LABELS.get(status, status)}".strip()
+def status_label(status: str, tr: Words = ENGLISH) -> str:
+    label = tr(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+    return f"{STATUS_ICONS.get(status, '')} {label}".strip()
 
 
-def source_links(urls: Iterable[str], limit: int = FIELD_VALUE_LIMIT) -> str:
+def source_links(urls: Iterable[str], limit: int = FIELD_VALUE_LIMIT, tr: Words = ENGLISH) -> str:
     """Sources as short markdown links ("[radiotimes.com](url)"), as many as fit in `limit`."""
     parts: list[str] = []
     used = 0
@@ -84,9 +86,9 @@ def source_links(urls: Iterable[str], limit: int = FIELD_VALUE_LIMIT) -> str:
         host = urlsplit(url).netloc.removeprefix("www.") or url
         link = f"[{host}]({url})"
         remaining = len(urls) - index - 1
-        suffix = f" +{remaining} more" if remaining else ""
+        suffix = " " + tr("+{n} more", n=remaining) if remaining else ""
         if used + len(link) + 3 + len(suffix) > limit:
-            parts.append(f"+{len(urls) - index} more")
+            parts.append(tr("+{n} more", n=len(urls) - index))
             break
         parts.append(link)
         used += len(link) + 3
@@ -133,36 +135,36 @@ def choice_text(text: str) -> str:
     return cleaned or "?"
 
 
-def join_lines(lines: Iterable[str], limit: int = FIELD_VALUE_LIMIT) -> str:
+def join_lines(lines: Iterable[str], limit: int = FIELD_VALUE_LIMIT, tr: Words = ENGLISH) -> str:
     """Whole lines only, as many as fit; the rest are counted, never cut mid-markup."""
     lines = list(lines)
     kept: list[str] = []
     used = 0
     for index, line in enumerate(lines):
         remaining = len(lines) - index
-        suffix = f"\n…and {remaining - 1} more" if remaining > 1 else ""
+        suffix = "\n" + tr("…and {n} more", n=remaining - 1) if remaining > 1 else ""
         if used + len(line) + 1 + len(suffix) > limit:
-            kept.append(f"…and {remaining} more")
+            kept.append(tr("…and {n} more", n=remaining))
             break
         kept.append(line)
         used += len(line) + 1
     return "\n".join(kept)
 
 
-def sources_text(pick: SourcePick) -> str:
+def sources_text(pick: SourcePick, tr: Words = ENGLISH) -> str:
     """At most three links, best first; a weak page is never linked, only counted."""
-    text = source_links(pick.shown)
+    text = source_links(pick.shown, tr=tr)
     if pick.more:
-        text += f" · +{len(pick.more)} more (All sources)"
+        text += " · " + tr("+{n} more (All sources)", n=len(pick.more))
     if pick.unreliable and not pick.shown:
-        text = "Only unreliable pages report this, so none is linked."
+        text = tr("Only unreliable pages report this, so none is linked.")
     return text
 
 
-def all_sources_text(title: str, pick: SourcePick) -> str:
+def all_sources_text(title: str, pick: SourcePick, tr: Words = ENGLISH) -> str:
     """The private list behind the "All sources" button: every source fit to link, best first."""
-    lines = [f"Sources for **{discord.utils.escape_markdown(title)}**, best first:"]
-    lines += [f"• {source_links([url])}" for url in pick.all_linkable]
+    lines = [tr("Sources for **{title}**, best first:", title=discord.utils.escape_markdown(title))]
+    lines += [f"• {source_links([url], tr=tr)}" for url in pick.all_linkable]
     if pick.unreliable:
-        lines.append(f"({pick.unreliable} unreliable page(s) not linked.)")
+        lines.append(tr("({n} unreliable page(s) not linked.)", n=pick.unreliable))
     return truncate("\n".join(lines), 2000)

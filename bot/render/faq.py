@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.domain.dates import long_date
 from bot.domain.faq import Topic
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.model import Dataset, StoryText
 from bot.domain.sources import pick_sources
 from bot.domain.spoilers import SpoilerLimit
@@ -45,29 +45,31 @@ def topic_choice_name(topic: Topic) -> str:
     return choice_text(f"{topic_title(topic)} — {first}" if first else topic_title(topic))
 
 
-def _as_of(topics: Sequence[Topic], moment: Moment) -> str:
+def _as_of(topics: Sequence[Topic], moment: Moment, tr: Words) -> str:
     """ "As of 3 July 2026, …:" before facts about what will (not) happen, once that day is past."""
     if moment.today > moment.verified_on and any(topic.forward_looking for topic in topics):
-        return f"As of {long_date(moment.verified_on)}, when these facts were last checked:"
+        return tr("As of {date}, when these facts were last checked:", date=tr.day(moment.verified_on))
     return ""
 
 
-def _facts_block(topic: Topic, limit: SpoilerLimit, room: int = FIELD_VALUE_LIMIT) -> str:
+def _facts_block(topic: Topic, limit: SpoilerLimit, tr: Words, room: int = FIELD_VALUE_LIMIT) -> str:
     """One line per fact, each inside spoiler tags exactly when its story point lies beyond the limit."""
     share = max(room // max(len(topic.facts), 1) - 4, 40)
     lines = [f"• {story_text(StoryText(f.text, f.reveals), limit, room=share)}" for f in topic.facts]
-    return join_lines(lines, room)
+    return join_lines(lines, room, tr)
 
 
 def _any_hidden(topics: Sequence[Topic], limit: SpoilerLimit) -> bool:
     return any(limit.hides(fact.reveals) for topic in topics for fact in topic.facts)
 
 
-def faq_answer(dataset: Dataset, topics: Sequence[Topic], limit: SpoilerLimit, moment: Moment) -> Answer:
+def faq_answer(
+    dataset: Dataset, topics: Sequence[Topic], limit: SpoilerLimit, moment: Moment, tr: Words = ENGLISH
+) -> Answer:
     """One topic's facts (or a few topics', when a question fits them equally), with three sources."""
     if len(topics) == 1:
         [topic] = topics
-        lines = [_as_of(topics, moment), _facts_block(topic, limit, EMBED_DESCRIPTION_LIMIT // 2)]
+        lines = [_as_of(topics, moment, tr), _facts_block(topic, limit, tr, EMBED_DESCRIPTION_LIMIT // 2)]
         embed = discord.Embed(
             title=dataset_text(topic_title(topic), limit=EMBED_TITLE_LIMIT),
             description="\n".join(line for line in lines if line),
@@ -75,45 +77,51 @@ def faq_answer(dataset: Dataset, topics: Sequence[Topic], limit: SpoilerLimit, m
         )
     else:
         embed = discord.Embed(
-            title="Series facts", description=_as_of(topics, moment) or None, colour=BRAND_COLOUR
+            title=tr("Series facts"), description=_as_of(topics, moment, tr) or None, colour=BRAND_COLOUR
         )
         for topic in topics:
             embed.add_field(
-                name=dataset_text(topic_title(topic)), value=_facts_block(topic, limit), inline=False
+                name=dataset_text(topic_title(topic)), value=_facts_block(topic, limit, tr), inline=False
             )
     embed.set_author(name=dataset.title)
     pick = pick_sources(dataset, [url for topic in topics for url in topic.sources])
-    embed.add_field(name="Sources", value=sources_text(pick), inline=False)
-    set_facts_footer(embed, dataset, limit, _any_hidden(topics, limit))
-    embed.set_footer(text=f"{embed.footer.text} /faq lists every topic.")
+    embed.add_field(name=tr("Sources"), value=sources_text(pick, tr), inline=False)
+    set_facts_footer(embed, dataset, limit, _any_hidden(topics, limit), tr)
+    embed.set_footer(text=f"{embed.footer.text} {tr('/faq lists every topic.')}")
     return Answer(fit_embed(embed), pick)
 
 
-def faq_index(dataset: Dataset, topics: Sequence[Topic], limit: SpoilerLimit) -> discord.Embed:
+def faq_index(
+    dataset: Dataset, topics: Sequence[Topic], limit: SpoilerLimit, tr: Words = ENGLISH
+) -> discord.Embed:
     """Every topic with the start of its first fact: what /faq can answer."""
     lines = []
     for topic in topics:
         first = topic.facts[0] if topic.facts else None
         text = story_text(StoryText(first.text, first.reveals), limit, room=INDEX_LINE_ROOM) if first else ""
         title = dataset_text(topic_title(topic), limit=INDEX_LINE_ROOM)
-        more = f" (+{len(topic.facts) - 1} more)" if len(topic.facts) > 1 else ""
+        more = " " + tr("(+{n} more)", n=len(topic.facts) - 1) if len(topic.facts) > 1 else ""
         lines.append(f"**{title}**: {text}{more}" if text else f"**{title}**")
     embed = discord.Embed(
-        title=f"{dataset.title}: series facts",
+        title=tr("{title}: series facts", title=dataset.title),
         description=join_lines(
-            lines or ["No series facts in this dataset yet."], EMBED_DESCRIPTION_LIMIT // 2
+            lines or [tr("No series facts in this dataset yet.")], EMBED_DESCRIPTION_LIMIT // 2, tr
         ),
         colour=BRAND_COLOUR,
     )
-    set_facts_footer(embed, dataset, limit, _any_hidden(topics, limit))
-    embed.set_footer(
-        text=f"{embed.footer.text} Pick a topic with /faq question: for all its facts and sources."
-    )
+    set_facts_footer(embed, dataset, limit, _any_hidden(topics, limit), tr)
+    pick_one = tr("Pick a topic with /faq question: for all its facts and sources.")
+    embed.set_footer(text=f"{embed.footer.text} {pick_one}")
     return fit_embed(embed)
 
 
 def later_season_answer(
-    dataset: Dataset, number: int, topics: Sequence[Topic], limit: SpoilerLimit, moment: Moment
+    dataset: Dataset,
+    number: int,
+    topics: Sequence[Topic],
+    limit: SpoilerLimit,
+    moment: Moment,
+    tr: Words = ENGLISH,
 ) -> Answer:
     """/plot for a season after the last: what the series facts say about it, the seasons there are,
     and how the story continues (the film, its release dated as every claim is)."""
@@ -121,27 +129,40 @@ def later_season_answer(
     facts = [fact for topic in topics for fact in topic.facts]
     lines: list[str] = []
     if not facts or number > len(seasons) + 1:
-        lines.append(f"{dataset.title} has {len(seasons)} seasons; the dataset knows of no Season {number}.")
+        lines.append(
+            tr(
+                "{title} has {count} seasons; the dataset knows of no Season {number}.",
+                title=dataset.title,
+                count=len(seasons),
+                number=number,
+            )
+        )
     if facts:
-        lines.append(_as_of(topics, moment))
+        lines.append(_as_of(topics, moment, tr))
         lines += [story_text(StoryText(f.text, f.reveals), limit, room=600) for f in facts]
     embed = discord.Embed(
-        title=f"Season {number}", description="\n".join(line for line in lines if line), colour=BRAND_COLOUR
+        title=tr("Season {n}", n=number),
+        description="\n".join(line for line in lines if line),
+        colour=BRAND_COLOUR,
     )
     embed.set_author(name=dataset.title)
     if seasons:
         labels = [dataset_text(production_label(p)) for p in seasons]
-        embed.add_field(name="Seasons", value=join_lines(labels), inline=False)
+        embed.add_field(name=tr("Seasons"), value=join_lines(labels, tr=tr), inline=False)
     film = dataset.film
     if film is not None:
-        when = date_text(film.release_date, film.release_status, moment)
+        when = date_text(film.release_date, film.release_status, moment, tr)
         embed.add_field(
-            name="The story continues in",
-            value=f"**{dataset_text(film.title)}** (film): {when}\n`/plot season:film` for more.",
+            name=tr("The story continues in"),
+            value=tr(
+                "**{title}** (film): {when}\n`/plot season:film` for more.",
+                title=dataset_text(film.title),
+                when=when,
+            ),
             inline=False,
         )
     pick = pick_sources(dataset, [url for fact in facts for url in fact.sources])
     if facts:
-        embed.add_field(name="Sources", value=sources_text(pick), inline=False)
-    set_facts_footer(embed, dataset, limit, any(limit.hides(fact.reveals) for fact in facts))
+        embed.add_field(name=tr("Sources"), value=sources_text(pick, tr), inline=False)
+    set_facts_footer(embed, dataset, limit, any(limit.hides(fact.reveals) for fact in facts), tr)
     return Answer(fit_embed(embed), pick)

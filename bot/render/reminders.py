@@ -14,6 +14,7 @@ import discord
 
 from bot.domain.countdown import SERVER_KEY_PREFIX, CountdownEvent
 from bot.domain.dates import long_date
+from bot.domain.i18n import N_
 from bot.domain.reminders import (
     KEEP_SETTLED,
     MAX_PENDING,
@@ -27,7 +28,7 @@ from bot.domain.text import escape_user_text, truncate
 from bot.render.common import BRAND_COLOUR, EMBED_DESCRIPTION_LIMIT, fit_embed, join_lines, timestamp
 from bot.render.countdown import event_title, status_text, when_lines
 
-BUTTON_LABEL = "Remind me"
+BUTTON_LABEL = N_("Remind me")  # in the answer's language (its flow is still English: README)
 BUTTON_EMOJI = "🔔"
 LEAD_LABELS: dict[Lead, str] = {
     "start": "When it starts",

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.domain.i18n import N_
 from bot.domain.reports import REPORT_TEXT_LIMIT, REPORTS_PER_DAY, LimitReached, Report
 from bot.domain.text import truncate
 from bot.render.common import timestamp
 
-BUTTON_LABEL = "Something wrong?"
+BUTTON_LABEL = N_("Something wrong?")
 BUTTON_EMOJI = "✏️"
 FORM_TITLE_LIMIT = 45  # Discord's limit for a modal's title
 FORM_LABEL = "What is wrong or missing?"
@@ -25,7 +26,7 @@ EMPTY_TEXT = (
     "Nothing was sent: the report was empty. Press **Something wrong?** again and say what is wrong "
     "or missing."
 )
-GONE_TEXT = "That entry is no longer in the dataset: run the command again."
+GONE_TEXT = N_("That entry is no longer in the dataset: run the command again.")
 
 
 def form_title(entry_title: str) -> str:

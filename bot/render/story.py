@@ -3,6 +3,9 @@
 Dataset text is plain, so it is escaped here. Every piece of markup passes through exactly one
 `|` escape: `spoiler()` for hidden text, `escape_spoiler_body()` for visible text. Hidden text is
 cut to size *before* it is wrapped, so a limit can never cut off a closing `||` and reveal it.
+
+Longer than 400 lines because the season, episode and book answers share these escaping and spoiler
+helpers, which must stay one implementation; the words around dataset text come from the catalogs.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from datetime import date
 import discord
 
 from bot.domain.claims import ClaimState, claim_state
-from bot.domain.dates import PartialDate, long_date
+from bot.domain.dates import PartialDate
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.model import Dataset, Episode, Production, Publication, StoryText, Work
 from bot.domain.sources import SourcePick, pick_sources
 from bot.domain.spoilers import SpoilerLimit
@@ -61,12 +65,13 @@ class Moment:
 # Summaries are a few hundred characters; this bound keeps room for the fields under 6000 in total.
 SUMMARY_LIMIT = 3000
 KIND_LABELS = {
-    "graphic novel": "Graphic novel",
-    "novella": "Novella",
-    "novel": "Novel",
-    "companion": "Companion book",
+    "graphic novel": N_("Graphic novel"),
+    "novella": N_("Novella"),
+    "novel": N_("Novel"),
+    "companion": N_("Companion book"),
 }
-NOT_CONFIRMED_TITLE = "*title not confirmed*"
+PRODUCTION_KINDS = {"season": N_("Season"), "film": N_("Film")}
+NOT_CONFIRMED_TITLE = N_("*title not confirmed*")
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,7 +115,7 @@ def lines_block(lines: list[str], hidden: bool, limit: int = FIELD_VALUE_LIMIT) 
     return reveal(join_lines(lines, limit - reserve), hidden)
 
 
-def date_text(date: PartialDate, status: str, moment: Moment | None = None) -> str:
+def date_text(date: PartialDate, status: str, moment: Moment | None = None, tr: Words = ENGLISH) -> str:
     """A date exactly as precise as the dataset knows it, with its status, dated when it is a claim.
 
     Only a date with a time is an instant, so only it becomes a Discord timestamp; a day is printed
@@ -119,36 +124,40 @@ def date_text(date: PartialDate, status: str, moment: Moment | None = None) -> s
     window is over.
     """
     claim = moment.claim(date, status) if moment is not None else "current"
+    label = status_label(status, tr)
     if claim == "lapsed" and moment is not None:
-        return (
-            f"was expected {date.human()}; this dataset has no later news "
-            f"(facts verified {long_date(moment.verified_on)}) · {status_label(status)}"
+        return tr(
+            "was expected {date}; this dataset has no later news (facts verified {verified}) · {status}",
+            date=tr.human(date),
+            verified=tr.day(moment.verified_on),
+            status=label,
         )
-    as_of = f" (as of {long_date(moment.verified_on)})" if claim == "as_of" and moment is not None else ""
-    return f"{_when_text(date, status)}{as_of} · {status_label(status)}"
+    as_of = ""
+    if claim == "as_of" and moment is not None:
+        as_of = tr(" (as of {date})", date=tr.day(moment.verified_on))
+    return f"{_when_text(date, status, tr)}{as_of} · {label}"
 
 
-def _when_text(date: PartialDate, status: str) -> str:
+def _when_text(date: PartialDate, status: str, tr: Words) -> str:
     expected = status != "confirmed"
     moment = date.moment()
+    told = tr.human(date)
     if moment is not None:
         text = f"{timestamp(moment, 'D')} ({timestamp(moment, 'R')})"
     elif date.precision == "day":
-        text = f"expected {date.human()}" if expected else date.human()
+        text = tr("expected {date}", date=told) if expected else told
     elif date.precision == "month":
-        text = (
-            f"expected {date.human()}, no exact day announced"
-            if expected
-            else f"{date.human()} (exact day unknown)"
-        )
+        if expected:
+            text = tr("expected {date}, no exact day announced", date=told)
+        else:
+            text = tr("{date} (exact day unknown)", date=told)
     elif date.precision == "year":
-        text = (
-            f"expected {date.human()}, no exact date announced"
-            if expected
-            else f"{date.human()} (exact date unknown)"
-        )
+        if expected:
+            text = tr("expected {date}, no exact date announced", date=told)
+        else:
+            text = tr("{date} (exact date unknown)", date=told)
     else:
-        text = "date unknown"
+        text = tr("date unknown")
     return text
 
 
@@ -163,22 +172,24 @@ def _story_bullets(items: Iterable[StoryText], limit: SpoilerLimit, room: int = 
     return join_lines((f"• {story_text(item, limit, room=share)}" for item in items), room)
 
 
-def _add_unconfirmed(embed: discord.Embed, items: tuple[str, ...]) -> None:
+def _add_unconfirmed(embed: discord.Embed, items: tuple[str, ...], tr: Words) -> None:
     """What the dataset marks as not confirmed, said plainly rather than left out."""
     if items:
         embed.add_field(
-            name="Not confirmed yet", value=lines_block(_bullets(items), hidden=False), inline=False
+            name=tr("Not confirmed yet"), value=lines_block(_bullets(items), hidden=False), inline=False
         )
 
 
-def _add_sources(embed: discord.Embed, pick: SourcePick) -> None:
-    embed.add_field(name="Sources", value=sources_text(pick), inline=False)
+def _add_sources(embed: discord.Embed, pick: SourcePick, tr: Words) -> None:
+    embed.add_field(name=tr("Sources"), value=sources_text(pick, tr), inline=False)
 
 
-def set_facts_footer(embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool) -> None:
-    verified = f"Facts verified {long_date(dataset.verified_on)}"
+def set_facts_footer(
+    embed: discord.Embed, dataset: Dataset, limit: SpoilerLimit, any_hidden: bool, tr: Words = ENGLISH
+) -> None:
+    verified = tr("Facts verified {date}", date=tr.day(dataset.verified_on))
     if any_hidden:
-        embed.set_footer(text=f"{limit_footer(dataset, limit)} {verified}.")
+        embed.set_footer(text=f"{limit_footer(dataset, limit, tr)} {verified}.")
     else:
         embed.set_footer(text=f"{verified}.")
 
@@ -207,35 +218,40 @@ def production_label(production: Production) -> str:
     return f"{production.title} · {production.kind} · {year}{expected}"
 
 
-def _release_field(production: Production, moment: Moment) -> str:
+def _release_field(production: Production, moment: Moment, tr: Words) -> str:
     # The date always shows; a long note is what gets cut.
-    when = date_text(production.release_date, production.release_status, moment)
+    when = date_text(production.release_date, production.release_status, moment, tr)
     if not production.release_note:
         return when
     return when + "\n" + dataset_text(production.release_note, limit=FIELD_VALUE_LIMIT - len(when) - 1)
 
 
-def _format_line(production: Production) -> str:
+def _format_line(production: Production, tr: Words) -> str:
     if production.kind != "season":
-        runtime = f"runtime {production.runtime}" if production.runtime else "runtime not confirmed"
-        return escape_spoiler_body(escape_text(f"{production.kind.capitalize()}, {runtime}"))
+        if production.runtime:
+            runtime = tr("runtime {runtime}", runtime=production.runtime)
+        else:
+            runtime = tr("runtime not confirmed")
+        kind = production.kind.capitalize()
+        kind = tr(PRODUCTION_KINDS[production.kind]) if production.kind in PRODUCTION_KINDS else kind
+        return escape_spoiler_body(escape_text(f"{kind}, {runtime}"))
     count = episode_count(production)
-    header = f"{count} episodes" if count else "Episode count not confirmed"
+    header = tr("{n} episodes", n=count) if count else tr("Episode count not confirmed")
     if production.runtime:
         header += f", {production.runtime}"
     return escape_spoiler_body(escape_text(header))
 
 
-def _episode_line(episode: Episode, limit: SpoilerLimit, room: int = 120) -> str:
+def _episode_line(episode: Episode, limit: SpoilerLimit, tr: Words, room: int = 120) -> str:
     if not episode.title:
-        return f"{episode.number}. {NOT_CONFIRMED_TITLE}"
+        return f"{episode.number}. {tr(NOT_CONFIRMED_TITLE)}"
     return f"{episode.number}. {story_text(StoryText(episode.title, episode.reveals), limit, room=room)}"
 
 
-def _adapts_field(dataset: Dataset, production: Production, limit: SpoilerLimit) -> str:
+def _adapts_field(dataset: Dataset, production: Production, limit: SpoilerLimit, tr: Words) -> str:
     works = adapted_works(dataset, production)
     value = dataset_text(
-        ", ".join(w.title for w in works) if works else "No book listed", limit=FIELD_VALUE_LIMIT // 2
+        ", ".join(w.title for w in works) if works else tr("No book listed"), limit=FIELD_VALUE_LIMIT // 2
     )
     if production.adapts_note and production.adapts_note.text.strip() != ", ".join(w.title for w in works):
         value += "\n" + story_text(production.adapts_note, limit, room=FIELD_VALUE_LIMIT - len(value) - 1)
@@ -257,7 +273,13 @@ def production_sources(dataset: Dataset, production: Production) -> SourcePick:
 
 
 def production_answer(
-    dataset: Dataset, production: Production, limit: SpoilerLimit, moment: Moment, *, details: bool = False
+    dataset: Dataset,
+    production: Production,
+    limit: SpoilerLimit,
+    moment: Moment,
+    *,
+    details: bool = False,
+    tr: Words = ENGLISH,
 ) -> Answer:
     """A season or the film: release, format, adapted books, summary, content notes, three sources.
 
@@ -268,49 +290,56 @@ def production_answer(
         production.title,
         story_text(production.summary, limit, room=SUMMARY_LIMIT) if production.summary.text else None,
     )
-    embed.add_field(name="Release", value=_release_field(production, moment), inline=False)
-    embed.add_field(name="Format", value=_format_line(production), inline=True)
-    embed.add_field(name="Adapts", value=_adapts_field(dataset, production, limit), inline=True)
+    embed.add_field(name=tr("Release"), value=_release_field(production, moment, tr), inline=False)
+    embed.add_field(name=tr("Format"), value=_format_line(production, tr), inline=True)
+    embed.add_field(name=tr("Adapts"), value=_adapts_field(dataset, production, limit, tr), inline=True)
     if production.content_notes:
         embed.add_field(
-            name="Content notes", value=dataset_text(", ".join(production.content_notes)), inline=False
+            name=tr("Content notes"), value=dataset_text(", ".join(production.content_notes)), inline=False
         )
     extras = [*production.notes, *(StoryText(f.text, f.reveals) for f in production.facts)]
     if details and production.episodes:
-        lines = [_episode_line(e, limit) for e in production.episodes]
-        embed.add_field(name="Episodes", value=join_lines(lines), inline=False)
+        lines = [_episode_line(e, limit, tr) for e in production.episodes]
+        embed.add_field(name=tr("Episodes"), value=join_lines(lines, tr=tr), inline=False)
     if details and extras:
-        embed.add_field(name="Behind the scenes", value=_story_bullets(extras, limit), inline=False)
-    _add_unconfirmed(embed, production.unverified)
+        embed.add_field(name=tr("Behind the scenes"), value=_story_bullets(extras, limit), inline=False)
+    _add_unconfirmed(embed, production.unverified, tr)
     pick = production_sources(dataset, production)
-    _add_sources(embed, pick)
+    _add_sources(embed, pick, tr)
     shown = [production.summary, *(extras if details else [])]
     if details:
         shown += [StoryText(e.title, e.reveals) for e in production.episodes if e.title]
     if production.adapts_note:
         shown.append(production.adapts_note)
-    set_facts_footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown))
+    set_facts_footer(embed, dataset, limit, any(limit.hides_text(t) for t in shown), tr)
     if (production.episodes or extras) and not details:
-        embed.set_footer(text=f"{embed.footer.text} More with details:True.")
+        embed.set_footer(text=f"{embed.footer.text} {tr('More with details:True.')}")
     return Answer(fit_embed(embed), pick)
 
 
 def episode_answer(
-    dataset: Dataset, production: Production, episode: Episode, limit: SpoilerLimit, moment: Moment
+    dataset: Dataset,
+    production: Production,
+    episode: Episode,
+    limit: SpoilerLimit,
+    moment: Moment,
+    tr: Words = ENGLISH,
 ) -> Answer:
     """One episode: its title (hidden beyond the limit) and what the dataset knows of it."""
     if episode.title:
         title = StoryText(episode.title, episode.reveals)
         title_line = f"**{story_text(title, limit, room=EMBED_DESCRIPTION_LIMIT - 4)}**"
     else:
-        title_line = "Title not confirmed yet."
-    embed = _base_embed(dataset, f"{production.title}, episode {episode.number}", title_line)
-    embed.add_field(name="Episode", value=f"{episode.number} of {episode_count(production)}", inline=True)
-    embed.add_field(name="Season release", value=_release_field(production, moment), inline=False)
-    _add_unconfirmed(embed, episode.unverified)
+        title_line = tr("Title not confirmed yet.")
+    title = tr("{title}, episode {n}", title=production.title, n=episode.number)
+    embed = _base_embed(dataset, title, title_line)
+    of = tr("{n} of {count}", n=episode.number, count=episode_count(production))
+    embed.add_field(name=tr("Episode"), value=of, inline=True)
+    embed.add_field(name=tr("Season release"), value=_release_field(production, moment, tr), inline=False)
+    _add_unconfirmed(embed, episode.unverified, tr)
     pick = pick_sources(dataset, production.episodes_sources or production.sources)
-    _add_sources(embed, pick)
-    set_facts_footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals))
+    _add_sources(embed, pick, tr)
+    set_facts_footer(embed, dataset, limit, bool(episode.title) and limit.hides(episode.reveals), tr)
     return Answer(fit_embed(embed), pick)
 
 
@@ -326,28 +355,28 @@ def work_label(work: Work) -> str:
     return f"{work.title} · {work.kind}{first}"
 
 
-def kind_text(work: Work) -> str:
-    label = KIND_LABELS.get(work.kind, work.kind.capitalize())
-    return f"{label}, volume {work.number}" if work.number is not None else label
+def kind_text(work: Work, tr: Words = ENGLISH) -> str:
+    label = tr(KIND_LABELS[work.kind]) if work.kind in KIND_LABELS else work.kind.capitalize()
+    return tr("{kind}, volume {n}", kind=label, n=work.number) if work.number is not None else label
 
 
 def publication_line(
-    publication: Publication, moment: Moment | None = None, *, with_note: bool = True
+    publication: Publication, moment: Moment | None = None, *, with_note: bool = True, tr: Words = ENGLISH
 ) -> str:
     region = truncate(publication.region[:1].upper() + publication.region[1:], 100)
-    line = f"**{escape_text(region)}**: {date_text(publication.date, publication.status, moment)}"
+    line = f"**{escape_text(region)}**: {date_text(publication.date, publication.status, moment, tr)}"
     if publication.note and with_note:
         line += f"\n{escape_text(publication.note)}"
     return line
 
 
-def _published_field(work: Work, moment: Moment) -> str:
+def _published_field(work: Work, moment: Moment, tr: Words) -> str:
     """Every publication date; the notes too when they all fit, since dates matter more."""
     if not work.publications:
-        return "Not known"
-    lines = [publication_line(p, moment) for p in work.publications]
+        return tr("Not known")
+    lines = [publication_line(p, moment, tr=tr) for p in work.publications]
     if sum(len(line) + 1 + line.count("|") for line in lines) > FIELD_VALUE_LIMIT:
-        lines = [publication_line(p, moment, with_note=False) for p in work.publications]
+        lines = [publication_line(p, moment, with_note=False, tr=tr) for p in work.publications]
     return lines_block(lines, hidden=False)
 
 
@@ -358,29 +387,28 @@ def work_sources(dataset: Dataset, work: Work) -> SourcePick:
     )
 
 
-def work_answer(dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Moment) -> Answer:
+def work_answer(
+    dataset: Dataset, work: Work, limit: SpoilerLimit, moment: Moment, tr: Words = ENGLISH
+) -> Answer:
     """A book: kind, publication dates, adaptation, summary, content notes, notes, three sources."""
     embed = _base_embed(
         dataset,
         work.title,
         story_text(work.summary, limit, room=SUMMARY_LIMIT) if work.summary.text else None,
     )
-    embed.add_field(name="Kind", value=dataset_text(kind_text(work)), inline=True)
+    embed.add_field(name=tr("Kind"), value=dataset_text(kind_text(work, tr)), inline=True)
     productions = adapting_productions(dataset, work)
-    adapted = ", ".join(p.title for p in productions) if productions else "Not adapted on screen"
-    embed.add_field(name="Adapted in", value=dataset_text(adapted), inline=True)
-    embed.add_field(name="Published", value=_published_field(work, moment), inline=False)
+    adapted = ", ".join(p.title for p in productions) if productions else tr("Not adapted on screen")
+    embed.add_field(name=tr("Adapted in"), value=dataset_text(adapted), inline=True)
+    embed.add_field(name=tr("Published"), value=_published_field(work, moment, tr), inline=False)
     if work.content_notes:
-        embed.add_field(name="Content notes", value=dataset_text(", ".join(work.content_notes)), inline=False)
+        notes = dataset_text(", ".join(work.content_notes))
+        embed.add_field(name=tr("Content notes"), value=notes, inline=False)
     if work.notes:
-        embed.add_field(name="Notes", value=_story_bullets(work.notes, limit), inline=False)
-    _add_unconfirmed(embed, work.unverified)
+        embed.add_field(name=tr("Notes"), value=_story_bullets(work.notes, limit), inline=False)
+    _add_unconfirmed(embed, work.unverified, tr)
     pick = work_sources(dataset, work)
-    _add_sources(embed, pick)
-    set_facts_footer(embed, dataset, limit, any(limit.hides_text(t) for t in (work.summary, *work.notes)))
+    _add_sources(embed, pick, tr)
+    hidden = any(limit.hides_text(t) for t in (work.summary, *work.notes))
+    set_facts_footer(embed, dataset, limit, hidden, tr)
     return Answer(fit_embed(embed), pick)
-
-
-# --------------------------------------------------------------------------------------------
-# /config spoilers
-# --------------------------------------------------------------------------------------------

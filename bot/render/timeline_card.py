@@ -8,7 +8,6 @@ only counts them. Each date is shown to the precision the source gives.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +15,7 @@ import discord
 from PIL import Image, ImageDraw
 
 from bot.domain.dates import PartialDate
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.model import Dataset, StoryPoint
 from bot.domain.spoilers import SpoilerLimit
 from bot.domain.story import adapted_works, productions_in_order
@@ -33,15 +33,19 @@ LINK_COLOUR = (214, 190, 222)
 class TimelineWords:
     """Every word the picture and its alt text show: one instance per locale."""
 
-    title: str = "Heartstopper: the books and the screen"
-    books: str = "Books"
-    screen: str = "On screen"
-    adapts: str = "adapts"
-    announced: str = "announced"
-    hidden: str = "{n} beyond the spoiler limit here, not named"
-    undated: str = "Date unknown: {names}"
-    legend: str = "Lines join each season or film to the books it adapts"
-    caption: str = "Books above the line, the seasons and the film below; an open dot is not yet confirmed."
+    title: str = N_("Heartstopper: the books and the screen")
+    books: str = N_("Books")
+    screen: str = N_("On screen")
+    adapts: str = N_("adapts")
+    announced: str = N_("announced")
+    hidden: str = N_("{n} beyond the spoiler limit here, not named")
+    undated: str = N_("Date unknown: {names}")
+    legend: str = N_("Lines join each season or film to the books it adapts")
+    caption: str = N_(
+        "Books above the line, the seasons and the film below; an open dot is not yet confirmed."
+    )
+    volume: str = N_("Volume {n}")
+    tr: Words = ENGLISH  # its dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +66,18 @@ class TimelineView:
     words: TimelineWords = TimelineWords()
 
 
-def _short_date(value: PartialDate) -> str:
-    if value.month is None:
-        return str(value.year)
-    if value.day is None:
-        return f"{calendar.month_abbr[value.month]} {value.year}"
-    return f"{value.day} {calendar.month_abbr[value.month]} {value.year}"
-
-
 def timeline_view(dataset: Dataset, limit: SpoilerLimit, words: TimelineWords | None = None) -> TimelineView:
     """The releases to draw: each book at its first dated publication, each season and the film at its
     release; those beyond `limit` unnamed and unlinked."""
+    words = words or TimelineWords()
     entries: list[TimelineEntry] = []
     undated: list[str] = []
     hidden: set[str] = set()
     for work in dataset.works:
         beyond = limit.hides(StoryPoint(volume=work.spoiler_volume))
-        label = f"Volume {work.number}" if work.kind == "graphic novel" and work.number else work.title
+        label = (
+            words.volume.format(n=work.number) if work.kind == "graphic novel" and work.number else work.title
+        )
         dated = sorted(
             (p for p in work.publications if p.date.year is not None), key=lambda p: p.date.sort_key()
         )
@@ -108,7 +107,7 @@ def timeline_view(dataset: Dataset, limit: SpoilerLimit, words: TimelineWords | 
         if production.id not in hidden and work.id not in hidden and {production.id, work.id} <= dated_ids
     )
     entries.sort(key=lambda entry: entry.date.sort_key())
-    return TimelineView(tuple(entries), links, tuple(undated), len(hidden), words or TimelineWords())
+    return TimelineView(tuple(entries), links, tuple(undated), len(hidden), words)
 
 
 def timeline_alt_text(view: TimelineView) -> str:
@@ -121,7 +120,8 @@ def timeline_alt_text(view: TimelineView) -> str:
         for entry in view.entries:
             if entry.screen != screen or entry.label is None:
                 continue
-            text = f"{entry.label} ({entry.date.human()}{', ' + words.announced if entry.announced else ''})"
+            status = f", {words.announced}" if entry.announced else ""
+            text = f"{entry.label} ({words.tr.human(entry.date)}{status})"
             adapted = [names[work] for production, work in view.links if production == entry.key]
             parts.append(text + (f" {words.adapts} {', '.join(adapted)}" if adapted else ""))
         return "; ".join(parts)
@@ -165,7 +165,9 @@ def render_timeline(view: TimelineView) -> bytes:
         start = entry.date.earliest()
         assert start is not None
         x = _x(start.date(), first_year, last_year, left, right)
-        box = int(max(label_font.getlength(entry.label or ""), date_font.getlength(_short_date(entry.date))))
+        box = int(
+            max(label_font.getlength(entry.label or ""), date_font.getlength(view.words.tr.short(entry.date)))
+        )
         text_x = min(x + 4, width - box - 16)  # a label near the right edge sits left of its stem
         level = next((n for n in range(4) if level_ends.get((entry.screen, n), -1) < text_x), 3)
         level_ends[(entry.screen, level)] = text_x + box + 24
@@ -182,7 +184,7 @@ def render_timeline(view: TimelineView) -> bytes:
         draw.ellipse(marker, fill=CREAM if entry.announced else colour, outline=colour, width=3)
         if entry.label is not None:
             draw.text((text_x, y), entry.label, font=label_font, fill=INK)
-            draw.text((text_x, y + 26), _short_date(entry.date), font=date_font, fill=GREY)
+            draw.text((text_x, y + 26), view.words.tr.short(entry.date), font=date_font, fill=GREY)
     notes = []
     if view.undated:
         notes.append(words.undated.format(names=", ".join(view.undated)))

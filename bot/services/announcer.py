@@ -26,6 +26,7 @@ import aiohttp
 import discord
 
 from bot.domain.countdown import zone_of
+from bot.domain.i18n import words_for_server
 from bot.domain.settings import GuildSettings
 from bot.render.common import timestamp
 from bot.render.countdown import announcement_content, announcement_embed, reference_tag
@@ -281,6 +282,7 @@ class Announcer:
                 )
                 return
         role_id = settings.announce_role_id
+        tr = words_for_server(settings.language, guild.preferred_locale.value)
         role_problem = None
         if role_id is not None and guild.get_role(role_id) is None:
             role_problem = "the role to ping no longer exists, so I posted without a ping"
@@ -288,9 +290,9 @@ class Announcer:
         try:
             async with asyncio.timeout(self.send_timeout):
                 message = await channel.send(
-                    content=announcement_content(due.event, due.kind, role_id, now, zone),
+                    content=announcement_content(due.event, due.kind, role_id, now, zone, tr),
                     embed=announcement_embed(
-                        due.event, due.kind, now, zone, reference=announcement_reference(row.nonce)
+                        due.event, due.kind, now, zone, reference=announcement_reference(row.nonce), tr=tr
                     ),
                     nonce=row.nonce,
                     allowed_mentions=announcement_allowed_mentions(role_id),

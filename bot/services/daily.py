@@ -21,6 +21,7 @@ import discord
 from bot.domain.anniversaries import Anniversary, DailyPost, anniversaries_on, daily_day, daily_nonce
 from bot.domain.announcements import NONCE_TRUSTED, announcement_reference
 from bot.domain.countdown import zone_of
+from bot.domain.i18n import words_for_server
 from bot.domain.settings import GuildSettings
 from bot.render.common import timestamp
 from bot.render.daily import daily_embed
@@ -134,7 +135,12 @@ class DailyPoster:
                     report.found_posted += 1
                     return
                 message = await channel.send(
-                    embed=daily_embed(day, found, reference=reference),
+                    embed=daily_embed(
+                        day,
+                        found,
+                        reference=reference,
+                        tr=words_for_server(settings.language, guild.preferred_locale.value),
+                    ),
                     nonce=row.nonce,
                     allowed_mentions=discord.AllowedMentions.none(),
                 )

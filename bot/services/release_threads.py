@@ -19,6 +19,7 @@ import discord
 
 from bot.domain.anniversaries import ReleaseThread
 from bot.domain.announcements import CATCH_UP_LIMIT, DueAnnouncement
+from bot.domain.i18n import words_for_server
 from bot.domain.settings import GuildSettings
 from bot.render.common import timestamp
 from bot.render.daily import thread_intro_text, thread_name
@@ -86,13 +87,15 @@ class ReleaseThreads:
                 row, due, message_id, f"I'm missing {permission_names(missing)} in {channel.mention}"
             )
             return
+        tr = words_for_server(settings.language, guild.preferred_locale.value)
         try:
             async with asyncio.timeout(self.send_timeout):
                 thread = await channel.get_partial_message(message_id).create_thread(
-                    name=thread_name(due.event.title), auto_archive_duration=ARCHIVE_MINUTES
+                    name=thread_name(due.event.title, tr), auto_archive_duration=ARCHIVE_MINUTES
                 )
                 await thread.send(
-                    thread_intro_text(due.event.safe_title), allowed_mentions=discord.AllowedMentions.none()
+                    thread_intro_text(due.event.safe_title, tr),
+                    allowed_mentions=discord.AllowedMentions.none(),
                 )
         except discord.HTTPException as exc:
             if exc.code == THREAD_EXISTS:  # an earlier attempt opened it; the thread's id is the message's

@@ -144,3 +144,26 @@ async def test_members_without_manage_server_cannot_set_it(
     await start_bot(clock=clock)
     result = await emulator.slash(guild, fan, "config daily", channel=guild.general, _member_permissions=0)
     assert result.ephemeral and "Manage Server" in result.content
+
+
+async def test_posted_in_the_servers_language_its_choice_first_else_its_discord_locale(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, moderator: User, clock: FakeClock
+) -> None:
+    guild.locale = "pt-BR"  # the server's preferred locale, sent in GUILD_CREATE before the bot starts
+    bot = await start_bot(clock=clock)
+    channel = await daily_in(emulator, guild, moderator)
+    clock.current = NINE_LONDON
+    assert (await daily(bot).run_daily()).sent == 1
+    [message] = emulator.messages_in(channel.id)
+    [embed] = message["embeds"]
+    assert embed["title"] == "📅 Neste dia: 3 de agosto"
+    assert embed["description"].startswith("**Há 3 anos, neste dia** (2023): ")
+    assert embed["footer"]["text"].startswith("Fandex · Neste dia · ref ")
+
+    # /config language wins over the server's locale (the next day's post, a year later: 2027-08-03).
+    await emulator.slash(guild, moderator, "config language", language="de")
+    clock.current = NINE_LONDON.replace(year=2027)
+    assert (await daily(bot).run_daily()).sent == 1
+    german = emulator.messages_in(channel.id)[-1]["embeds"][0]
+    assert german["title"] == "📅 An diesem Tag: 3. August"
+    assert german["description"].startswith("**Heute vor 4 Jahren** (2023): ")

@@ -25,10 +25,19 @@ from bot.render.cast import (
     cast_list_pages,
     character_embed,
     choice_label,
-    empty_query_message,
-    not_found_message,
+    empty_query_text,
+    not_found_text,
 )
 from bot.render.common import FIELD_VALUE_LIMIT
+
+
+def not_found_message(query: str, suggestions: Sequence[Character]) -> str:
+    """The error as English readers see it (the handler translates the `Text` for others)."""
+    return str(not_found_text(query, suggestions))
+
+
+def empty_query_message(dataset: Dataset) -> str:
+    return str(empty_query_text(dataset))
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,19 @@ from bot.domain.settings import GuildSettings
 from bot.render.countdown import (
     announcement_content,
     announcement_embed,
-    announcements_saved_text,
     countdown_embed,
     duration_text,
-    event_added_text,
     event_candidates_embed,
     event_choice_name,
     event_options,
     nothing_upcoming_embed,
+    when_lines,
+)
+from bot.render.server_events import (
+    announcements_saved_text,
+    event_added_text,
     server_event_choice_name,
     server_events_fields,
-    when_lines,
 )
 
 UTC_ZONE = ZoneInfo("UTC")
