@@ -11,6 +11,7 @@ import discord
 from bot.app.language import private_words
 from bot.app.replies import send_private
 from bot.domain.errors import FandexError
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.trivia import AnswerOutcome
 from bot.render.trivia import (
     ANSWER_ID_PREFIX,
@@ -29,19 +30,19 @@ if TYPE_CHECKING:
 _NUMBER = re.compile(r"[0-9]{1,18}")
 
 
-def outcome_text(outcome: AnswerOutcome) -> str:
+def outcome_text(outcome: AnswerOutcome, tr: Words = ENGLISH) -> str:
     asked = outcome.asked
     if asked is None:
-        return UNKNOWN_QUESTION_TEXT
+        return tr(UNKNOWN_QUESTION_TEXT)
     if outcome.verdict == "right" and outcome.score is not None:
-        return right_text(asked, outcome.score)
+        return right_text(asked, outcome.score, tr)
     if outcome.verdict == "wrong":
-        return wrong_text(asked, outcome.choice)
+        return wrong_text(asked, outcome.choice, tr)
     if outcome.verdict == "already answered":
-        return already_answered_text(asked, outcome.choice)
+        return already_answered_text(asked, outcome.choice, tr)
     if outcome.verdict == "closed":
-        return closed_text(asked)
-    return NOT_A_CHOICE_TEXT
+        return closed_text(asked, tr)
+    return tr(NOT_A_CHOICE_TEXT)
 
 
 class TriviaAnswerButton(
@@ -65,8 +66,9 @@ class TriviaAnswerButton(
         return cls(match["question"], match["choice"])
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
+        tr = private_words(interaction)  # a verdict is seen by the one who clicked only
         if not (_NUMBER.fullmatch(self.question) and _NUMBER.fullmatch(self.choice)):
-            await send_private(interaction, UNKNOWN_QUESTION_TEXT)
+            await send_private(interaction, tr(UNKNOWN_QUESTION_TEXT))
             return
         user = interaction.user
         try:
@@ -78,6 +80,6 @@ class TriviaAnswerButton(
                 stored_name(user.display_name, user.name),
             )
         except FandexError as exc:  # the database is busy or read-only: nothing was recorded
-            await send_private(interaction, exc.localized(private_words(interaction)))
+            await send_private(interaction, exc.localized(tr))
             return
-        await send_private(interaction, outcome_text(outcome))
+        await send_private(interaction, outcome_text(outcome, tr))

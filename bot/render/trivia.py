@@ -6,6 +6,7 @@ from datetime import datetime
 
 import discord
 
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.text import escape_user_text
 from bot.domain.trivia import AskedQuestion, Score, Stats, Tally
 from bot.render.common import BRAND_COLOUR, fit_embed, source_links, timestamp
@@ -27,41 +28,47 @@ def _seconds(asked: AskedQuestion) -> int:
     return round((asked.closes_at - asked.asked_at).total_seconds())
 
 
-def question_embed(asked: AskedQuestion, caught_up: str | None) -> discord.Embed:
+def question_embed(asked: AskedQuestion, caught_up: str | None, tr: Words = ENGLISH) -> discord.Embed:
     """The public question: the prompt, how long it is open, and how to answer."""
     embed = discord.Embed(
-        title="🎲 Trivia", description=f"**{_text(asked.question.prompt)}**", colour=BRAND_COLOUR
+        title=tr("🎲 Trivia"), description=f"**{_text(asked.question.prompt)}**", colour=BRAND_COLOUR
     )
     embed.add_field(
-        name="Time to answer",
-        value=f"{_seconds(asked)} seconds (closes {timestamp(asked.closes_at, 'R')})",
+        name=tr("Time to answer"),
+        value=tr("{n} seconds (closes {when})", n=_seconds(asked), when=timestamp(asked.closes_at, "R")),
         inline=False,
     )
-    footer = "One answer each: pick a button, you'll be told privately whether you're right."
+    footer = tr("One answer each: pick a button, you'll be told privately whether you're right.")
     if caught_up:
-        footer += f" Within this server's spoiler limit ({caught_up})."
+        footer += tr(" Within this server's spoiler limit ({limit}).", limit=caught_up)
     embed.set_footer(text=footer)
     return fit_embed(embed)
 
 
-def reveal_embed(asked: AskedQuestion, tally: Tally) -> discord.Embed:
+def reveal_embed(asked: AskedQuestion, tally: Tally, tr: Words = ENGLISH) -> discord.Embed:
     """The question once closed: the answer, the source behind it, and how the server did."""
     question = asked.question
     embed = discord.Embed(
-        title="🎲 Trivia: time's up", description=f"**{_text(question.prompt)}**", colour=BRAND_COLOUR
+        title=tr("🎲 Trivia: time's up"), description=f"**{_text(question.prompt)}**", colour=BRAND_COLOUR
     )
-    embed.add_field(name="Answer", value=f"**{_text(question.right)}**. {_text(question.fact)}", inline=False)
-    embed.add_field(name="Source", value=source_links([question.source]), inline=False)
-    embed.add_field(name="Answers", value=tally_text(tally), inline=False)
-    embed.set_footer(text="/trivia play for another question · /trivia leaderboard for the scores")
+    embed.add_field(
+        name=tr("Answer"), value=f"**{_text(question.right)}**. {_text(question.fact)}", inline=False
+    )
+    embed.add_field(name=tr("Source"), value=source_links([question.source], tr=tr), inline=False)
+    embed.add_field(name=tr("Answers"), value=tally_text(tally, tr), inline=False)
+    embed.set_footer(text=tr("/trivia play for another question · /trivia leaderboard for the scores"))
     return fit_embed(embed)
 
 
-def tally_text(tally: Tally) -> str:
+def tally_text(tally: Tally, tr: Words = ENGLISH) -> str:
     if tally.answered == 0:
-        return "Nobody answered."
-    fans = "1 fan answered" if tally.answered == 1 else f"{tally.answered} fans answered"
-    return f"{fans}, {tally.right} right."
+        return tr("Nobody answered.")
+    return tr.plural(
+        tally.answered,
+        "{n} fan answered, {right} right.",
+        "{n} fans answered, {right} right.",
+        right=tally.right,
+    )
 
 
 def question_view(asked: AskedQuestion, *, revealed: bool = False) -> discord.ui.View:
@@ -95,102 +102,134 @@ def question_view(asked: AskedQuestion, *, revealed: bool = False) -> discord.ui
 # -- private answers to a click ---------------------------------------------------------------------
 
 
-def right_text(asked: AskedQuestion, score: Score) -> str:
-    streak = f", streak {score.streak}" if score.streak > 1 else ""
-    points = "1 point" if score.points == 1 else f"{score.points} points"
-    return (
-        f"✅ Right: **{_text(asked.question.right)}**! You have {points} in this server{streak}. "
-        f"Everyone sees the answer when the question closes, {timestamp(asked.closes_at, 'R')}."
+def _points(points: int, tr: Words) -> str:
+    return tr.plural(points, "{n} point", "{n} points")
+
+
+def right_text(asked: AskedQuestion, score: Score, tr: Words = ENGLISH) -> str:
+    streak = tr(", streak {n}", n=score.streak) if score.streak > 1 else ""
+    return tr(
+        "✅ Right: **{answer}**! You have {points} in this server{streak}. "
+        "Everyone sees the answer when the question closes, {when}.",
+        answer=_text(asked.question.right),
+        points=_points(score.points, tr),
+        streak=streak,
+        when=timestamp(asked.closes_at, "R"),
     )
 
 
-def wrong_text(asked: AskedQuestion, choice: int) -> str:
-    return (
-        f"❌ Not this time: you picked **{_text(asked.question.choices[choice])}**. "
-        f"The answer is revealed when the question closes, {timestamp(asked.closes_at, 'R')}."
+def wrong_text(asked: AskedQuestion, choice: int, tr: Words = ENGLISH) -> str:
+    return tr(
+        "❌ Not this time: you picked **{choice}**. The answer is revealed when the question closes, {when}.",
+        choice=_text(asked.question.choices[choice]),
+        when=timestamp(asked.closes_at, "R"),
     )
 
 
-def already_answered_text(asked: AskedQuestion, choice: int) -> str:
-    return (
-        f"You already answered this question (you picked **{_text(asked.question.choices[choice])}**): "
-        "one answer each."
+def already_answered_text(asked: AskedQuestion, choice: int, tr: Words = ENGLISH) -> str:
+    return tr(
+        "You already answered this question (you picked **{choice}**): one answer each.",
+        choice=_text(asked.question.choices[choice]),
     )
 
 
-def closed_text(asked: AskedQuestion) -> str:
-    return (
-        f"This question has closed: the answer was **{_text(asked.question.right)}**. "
-        "Start a new one with `/trivia play`."
+def closed_text(asked: AskedQuestion, tr: Words = ENGLISH) -> str:
+    return tr(
+        "This question has closed: the answer was **{answer}**. Start a new one with `/trivia play`.",
+        answer=_text(asked.question.right),
     )
 
 
-UNKNOWN_QUESTION_TEXT = (
+UNKNOWN_QUESTION_TEXT = N_(
     "I don't know that question: it isn't one this bot asked. Start a new one with `/trivia play`."
 )
-NOT_A_CHOICE_TEXT = "That isn't one of this question's answers: pick one of the buttons under it."
-SERVER_ONLY_TEXT = (
+NOT_A_CHOICE_TEXT = N_("That isn't one of this question's answers: pick one of the buttons under it.")
+SERVER_ONLY_TEXT = N_(
     "Trivia is played in a server that added Fandex: run `/trivia play` there. "
     "`/trivia stats` works anywhere."
 )
 
 
-def already_open_text(asked: AskedQuestion, now: datetime) -> str:
+def already_open_text(asked: AskedQuestion, now: datetime, tr: Words = ENGLISH) -> str:
     if not asked.is_open(now):
-        return (
+        return tr(
             "The last question here has just closed and its answer is being revealed: "
             "run `/trivia play` again in a moment."
         )
     where = ""
     if asked.message_id is not None:
         where = f" (https://discord.com/channels/{asked.guild_id}/{asked.channel_id}/{asked.message_id})"
-    return (
-        f"A question is already open in this channel{where}: answer it first. "
-        f"It closes {timestamp(asked.closes_at, 'R')}."
+    return tr(
+        "A question is already open in this channel{where}: answer it first. It closes {when}.",
+        where=where,
+        when=timestamp(asked.closes_at, "R"),
     )
 
 
-def no_questions_text(caught_up: str | None) -> str:
-    limit = f" within this server's spoiler limit ({caught_up})" if caught_up else ""
-    return f"I have no trivia question to ask{limit}. Ask a moderator about `/config spoilers`."
+def no_questions_text(caught_up: str | None, tr: Words = ENGLISH) -> str:
+    limit = tr(" within this server's spoiler limit ({limit})", limit=caught_up) if caught_up else ""
+    return tr(
+        "I have no trivia question to ask{limit}. Ask a moderator about `/config spoilers`.", limit=limit
+    )
 
 
 # -- scores -----------------------------------------------------------------------------------------
 
 
-def leaderboard_embed(scores: list[Score]) -> discord.Embed:
+def leaderboard_embed(scores: list[Score], tr: Words = ENGLISH) -> discord.Embed:
     """The server's top fans. Names are escaped (no markdown, no mention) and sent with no pings allowed."""
-    embed = discord.Embed(title="🏆 Trivia leaderboard", colour=BRAND_COLOUR)
+    embed = discord.Embed(title=tr("🏆 Trivia leaderboard"), colour=BRAND_COLOUR)
     if not scores:
-        embed.description = "Nobody has scored yet: start with `/trivia play`."
+        embed.description = tr("Nobody has scored yet: start with `/trivia play`.")
         return embed
     lines = []
     for rank, score in enumerate(scores, start=1):
         place = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
-        points = "1 point" if score.points == 1 else f"{score.points} points"
         name = escape_user_text(score.name, NAME_LIMIT) or "?"
-        lines.append(f"{place} **{name}**: {points} · best streak {score.best_streak}")
+        lines.append(
+            tr(
+                "{place} **{name}**: {points} · best streak {best}",
+                place=place,
+                name=name,
+                points=_points(score.points, tr),
+                best=score.best_streak,
+            )
+        )
     embed.description = "\n".join(lines)
     embed.set_footer(
-        text="Names as Discord showed them with each fan's latest answer · /trivia stats for yours"
+        text=tr("Names as Discord showed them with each fan's latest answer · /trivia stats for yours")
     )
     return fit_embed(embed)
 
 
-def stats_text(stats: Stats | None, *, in_server: bool) -> str:
+def stats_text(stats: Stats | None, *, in_server: bool, tr: Words = ENGLISH) -> str:
     """A fan's own numbers: in this server (with their rank), or over every server (in DMs)."""
     if stats is None:
-        where = "in this server" if in_server else "yet"
-        return f"You haven't answered a trivia question {where}: try `/trivia play` in a server."
+        if in_server:
+            return tr(
+                "You haven't answered a trivia question in this server: try `/trivia play` in a server."
+            )
+        return tr("You haven't answered a trivia question yet: try `/trivia play` in a server.")
     where = (
-        "in this server" if in_server else f"over {stats.servers} server{'s' if stats.servers != 1 else ''}"
+        tr("in this server") if in_server else tr.plural(stats.servers, "over {n} server", "over {n} servers")
     )
-    points = "1 point" if stats.points == 1 else f"{stats.points} points"
-    answers = "1 answer" if stats.answers == 1 else f"{stats.answers} answers"
+    answers = tr.plural(stats.answers, "{n} answer", "{n} answers")
     lines = [
-        f"Your trivia {where}: **{points}**",
-        f"{answers}, {stats.correct} right · current streak {stats.streak} · best streak {stats.best_streak}",
+        tr("Your trivia {where}: **{points}**", where=where, points=_points(stats.points, tr)),
+        tr(
+            "{answers}, {right} right · current streak {streak} · best streak {best}",
+            answers=answers,
+            right=stats.correct,
+            streak=stats.streak,
+            best=stats.best_streak,
+        ),
     ]
     if stats.rank is not None and stats.players is not None:
-        lines.append(f"Rank {stats.rank} of {stats.players} in this server's leaderboard.")
+        lines.append(
+            tr(
+                "Rank {rank} of {players} in this server's leaderboard.",
+                rank=stats.rank,
+                players=stats.players,
+            )
+        )
     return "\n".join(lines)

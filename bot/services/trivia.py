@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import aiohttp
 import discord
 
+from bot.domain.i18n import Words, words_for_server
 from bot.domain.spoilers import NO_LIMIT, SpoilerLimit
 from bot.domain.text import clean_user_text, truncate
 from bot.domain.trivia import AnswerOutcome, AskedQuestion, Opening, PoolCache, TriviaPool, draw
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from bot.domain.catalog import Catalog
     from bot.domain.clock import Clock
     from bot.storage.database import Connection
+    from bot.storage.guild_settings import GuildSettingsRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,9 @@ class TriviaHost(Protocol):
     db: Connection
     clock: Clock
     catalog: Catalog
+    guild_settings: GuildSettingsRepository
+
+    def get_guild(self, guild_id: int, /) -> discord.Guild | None: ...
 
     def get_partial_messageable(
         self, id: int, *, guild_id: int | None = None, type: Any = None
@@ -153,7 +158,8 @@ class TriviaGame:
     async def _reveal(self, asked: AskedQuestion, now: datetime) -> bool:
         tally = await self.store.tally(asked.id)
         try:
-            if not await self._edit(asked, reveal_embed(asked, tally), question_view(asked, revealed=True)):
+            embed = reveal_embed(asked, tally, await self._public_words(asked))
+            if not await self._edit(asked, embed, question_view(asked, revealed=True)):
                 log.warning("Trivia question %d was never posted; closed without a reveal", asked.id)
         except (discord.NotFound, discord.Forbidden) as exc:
             log.warning(
@@ -169,6 +175,18 @@ class TriviaGame:
         self._origins.pop(asked.id, None)
         await self.store.mark_revealed(asked.id, now)
         return True
+
+    async def _public_words(self, asked: AskedQuestion) -> Words:
+        """The reveal is public: the server's `/config language`, else its Discord locale (as the
+        question's interaction carried it, else as the gateway reports it), else English."""
+        settings = await self.bot.guild_settings.get(asked.guild_id)
+        origin = self._origins.get(asked.id)
+        if origin is not None:
+            locale = origin.guild_locale.value if origin.guild_locale else None
+        else:
+            guild = self.bot.get_guild(asked.guild_id)
+            locale = guild.preferred_locale.value if guild is not None else None
+        return words_for_server(settings.language, locale)
 
     async def _edit(self, asked: AskedQuestion, embed: discord.Embed, view: discord.ui.View) -> bool:
         """Show the reveal on the question's message; False when there is no message to edit."""

@@ -240,3 +240,32 @@ async def test_trivia_play_is_for_servers(emulator: DiscordEmulator, start_bot: 
     assert answer.ephemeral and "played in a server" in answer.content
     stats = await emulator.slash_dm(fan, "trivia stats")
     assert stats.ephemeral and "haven't answered a trivia question yet" in stats.content
+
+
+async def test_the_question_and_reveal_follow_the_server_and_verdicts_the_fan(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    guild.locale = "de"
+    fan.locale = "pt-BR"
+    clock = FakeClock(NOW)
+    bot = await start_bot(clock=clock)
+    result, asked = await play(emulator, bot, guild, fan)
+    [embed] = result.embeds
+    assert embed["title"] == "🎲 Quiz" and "20 Sekunden" in fields(embed)["Zeit zum Antworten"]
+    right = await emulator.click(result, choice_id(asked, asked.question.answer), user=fan)
+    assert right.ephemeral and right.content.startswith("✅ Acertou")
+    assert "1 ponto neste servidor" in right.content
+    english = emulator.add_user("nick")  # en-GB: English, word for word as before
+    wrong = await emulator.click(result, choice_id(asked, wrong_choice(asked)), user=english)
+    assert wrong.content.startswith("❌ Not this time: you picked **")
+    clock.advance(seconds=20)
+    await bot.trivia.reveal_due()
+    message = emulator.find_message(int(result.message["id"]))
+    assert message is not None
+    revealed = fields(message["embeds"][0])
+    assert revealed["Antworten"] == "2 Fans haben geantwortet, 1 richtig."
+    assert asked.question.right in revealed["Antwort"]
+    board = await emulator.slash(guild, fan, "trivia leaderboard")
+    assert board.embeds[0]["title"] == "🏆 Quiz-Bestenliste" and "1 Punkt" in board.embeds[0]["description"]
+    stats = await emulator.slash(guild, fan, "trivia stats")
+    assert stats.ephemeral and "**1 ponto**" in stats.content and "Posição 1 de 2" in stats.content
