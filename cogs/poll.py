@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.language import words_for
 from bot.app.limits import spoiler_limit_for
 from bot.app.reach import everywhere
 from bot.app.tree import safe_autocomplete
@@ -49,9 +50,10 @@ class Poll(commands.Cog):
         hours: app_commands.Range[int, MIN_HOURS, MAX_HOURS] = DEFAULT_HOURS,
     ) -> None:
         limit = await spoiler_limit_for(interaction)
-        canon = canon_poll(self.bot.catalog, about, season, hours, limit)
-        caught_up = caught_up_text(self.bot.dataset, limit) if limit != NO_LIMIT else None
-        note = poll_note(canon, caught_up)
+        tr = await words_for(interaction, private=False)  # the poll is public; its refusals private
+        canon = canon_poll(self.bot.catalog, about, season, hours, limit, tr)
+        caught_up = caught_up_text(self.bot.dataset, limit, tr) if limit != NO_LIMIT else None
+        note = poll_note(canon, caught_up, tr)
         await interaction.response.send_message(
             content=note, poll=native_poll(canon), allowed_mentions=discord.AllowedMentions.none()
         )

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.domain.errors import InvalidOptionError
+from bot.domain.errors import InvalidOptionError, Text
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.model import Production, StoryPoint
-from bot.domain.spoilers import SpoilerLimit, caught_up_text
+from bot.domain.spoilers import CaughtUpText, SpoilerLimit
 from bot.domain.story import production_name, resolve_production
 from bot.domain.text import truncate
 
@@ -46,39 +47,61 @@ class CanonPoll:
 
 
 def canon_poll(
-    catalog: Catalog, topic: str, season: str | None, hours: object, limit: SpoilerLimit
+    catalog: Catalog,
+    topic: str,
+    season: str | None,
+    hours: object,
+    limit: SpoilerLimit,
+    tr: Words = ENGLISH,
 ) -> CanonPoll:
-    """The poll for `topic`, or an InvalidOptionError (shown privately) saying what to change.
+    """The poll for `topic` (its question in `tr`'s language, the answers as the dataset has them), or an
+    InvalidOptionError (shown privately, in the fan's language) saying what to change.
 
     Every value is checked here: a hostile client can send any topic, season or number of hours.
     """
     if isinstance(hours, bool) or not isinstance(hours, int) or not MIN_HOURS <= hours <= MAX_HOURS:
-        raise InvalidOptionError(f"`hours` must be a whole number from {MIN_HOURS} to {MAX_HOURS} (32 days).")
+        raise InvalidOptionError(
+            "`hours` must be a whole number from {low} to {high} (32 days).", low=MIN_HOURS, high=MAX_HOURS
+        )
     dataset = catalog.dataset
     if topic == "season":
         released = [p for p in dataset.seasons if _released(p, catalog)]
         shown = [p for p in released if not limit.hides(StoryPoint(season=p.spoiler_season))]
-        question = f"Which {dataset.title} season is your favourite?"
+        question = tr("Which {title} season is your favourite?", title=dataset.title)
         titles = [p.title for p in shown]
         return _poll(
-            catalog, limit, question, titles, hours, what="seasons", left_out=len(released) - len(shown)
+            catalog, limit, question, titles, hours, what=Text("seasons"), left_out=len(released) - len(shown)
         )
     if topic == "book":
         works = list(dataset.works)
         shown = [w for w in works if not limit.hides(StoryPoint(volume=w.spoiler_volume))]
-        question = f"Which {dataset.title} book is your favourite?"
+        question = tr("Which {title} book is your favourite?", title=dataset.title)
         titles = [w.title for w in shown]
-        return _poll(catalog, limit, question, titles, hours, what="books", left_out=len(works) - len(shown))
+        return _poll(
+            catalog, limit, question, titles, hours, what=Text("books"), left_out=len(works) - len(shown)
+        )
     if topic not in TOPICS:
-        raise InvalidOptionError(f"Pick what the poll is about: {', '.join(TOPICS.values())}.")
+        raise InvalidOptionError("Pick what the poll is about: {topics}.", topics=", ".join(TOPICS.values()))
     if not season:
-        raise InvalidOptionError(f"A poll about a {topic} needs a `season`: which season is it about?")
+        if topic == "character":
+            raise InvalidOptionError("A poll about a character needs a `season`: which season is it about?")
+        raise InvalidOptionError("A poll about an episode needs a `season`: which season is it about?")
     production = resolve_production(catalog, season)
     name = production_name(production)
     if limit.hides(StoryPoint(season=production.spoiler_season)):
+        caught_up = CaughtUpText(dataset, limit)
+        if topic == "character":
+            raise InvalidOptionError(
+                "{name} is beyond this server's spoiler limit ({limit}): its characters would give it away. "
+                "Pick a season the server has reached.",
+                name=name,
+                limit=caught_up,
+            )
         raise InvalidOptionError(
-            f"{name} is beyond this server's spoiler limit ({caught_up_text(dataset, limit)}): "
-            f"its {topic}s would give it away. Pick a season the server has reached."
+            "{name} is beyond this server's spoiler limit ({limit}): its episodes would give it away. "
+            "Pick a season the server has reached.",
+            name=name,
+            limit=caught_up,
         )
     if topic == "character":
         level = production.number if production.kind == "season" else None
@@ -88,13 +111,11 @@ def canon_poll(
             for c in dataset.characters
             if c.group == group and (level in c.seasons if level is not None else c.film == "confirmed")
         ]
-        return _poll(
-            catalog, limit, f"Who is your favourite character in {name}?", people, hours, what="characters"
-        )
+        question = tr("Who is your favourite character in {name}?", name=name)
+        return _poll(catalog, limit, question, people, hours, what=Text("characters"))
     titled = [f"{e.number}. {e.title}" for e in production.episodes if e.title]
-    return _poll(
-        catalog, limit, f"Which episode of {name} is your favourite?", titled, hours, what="episodes"
-    )
+    question = tr("Which episode of {name} is your favourite?", name=name)
+    return _poll(catalog, limit, question, titled, hours, what=Text("episodes"))
 
 
 def _released(production: Production, catalog: Catalog) -> bool:
@@ -113,19 +134,31 @@ def _poll(
     texts: Iterable[str],
     hours: int,
     *,
-    what: str,
+    what: Text,
     left_out: int = 0,
 ) -> CanonPoll:
     answers = list(dict.fromkeys(truncate(text, ANSWER_LIMIT) for text in texts if text.strip()))
     if len(answers) < 2:
         if left_out:
-            caught_up = caught_up_text(catalog.dataset, limit)
-            verb = "is" if len(answers) == 1 else "are"
+            caught_up = CaughtUpText(catalog.dataset, limit)
+            if len(answers) == 1:
+                raise InvalidOptionError(
+                    "A poll needs at least two answers: only {n} of the {what} is within this server's "
+                    "spoiler limit ({limit}).",
+                    n=len(answers),
+                    what=what,
+                    limit=caught_up,
+                )
             raise InvalidOptionError(
-                f"A poll needs at least two answers: only {len(answers)} of the {what} {verb} within this "
-                f"server's spoiler limit ({caught_up})."
+                "A poll needs at least two answers: only {n} of the {what} are within this server's "
+                "spoiler limit ({limit}).",
+                n=len(answers),
+                what=what,
+                limit=caught_up,
             )
         raise InvalidOptionError(
-            f"A poll needs at least two answers, and the dataset has {len(answers)} {what} for it."
+            "A poll needs at least two answers, and the dataset has {n} {what} for it.",
+            n=len(answers),
+            what=what,
         )
     return CanonPoll(truncate(question, QUESTION_LIMIT), tuple(answers[:MAX_ANSWERS]), hours, left_out)

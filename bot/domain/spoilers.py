@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.domain.errors import InvalidOptionError
+from bot.domain.errors import InvalidOptionError, Text, Translate
 from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.model import Dataset, Production, StoryPoint, StoryText
 from bot.domain.story import productions_in_order
@@ -145,6 +145,20 @@ def caught_up_text(dataset: Dataset, limit: SpoilerLimit, tr: Words = ENGLISH) -
     if limit.volume is not None:
         parts.append(tr("Volume {n}", n=limit.volume) if limit.volume else tr("no book yet"))
     return tr("caught up to {parts}", parts=tr(" and ").join(parts)) if parts else tr("no limit")
+
+
+class CaughtUpText(Text):
+    """`caught_up_text` inside an error's message, told in the language the error is shown in."""
+
+    __slots__ = ("dataset", "limit")
+
+    def __init__(self, dataset: Dataset, limit: SpoilerLimit) -> None:
+        super().__init__("{limit}")
+        self.dataset = dataset
+        self.limit = limit
+
+    def localized(self, tr: Translate) -> str:
+        return caught_up_text(self.dataset, self.limit, tr if isinstance(tr, Words) else ENGLISH)
 
 
 def story_points(dataset: Dataset) -> frozenset[StoryPoint]:

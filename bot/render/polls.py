@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import discord
 
+from bot.domain.i18n import ENGLISH, Words
 from bot.domain.polls import CanonPoll
 
 
@@ -16,9 +17,13 @@ def native_poll(canon: CanonPoll) -> discord.Poll:
     return poll
 
 
-def poll_note(canon: CanonPoll, caught_up: str | None) -> str | None:
+def poll_note(canon: CanonPoll, caught_up: str | None, tr: Words = ENGLISH) -> str | None:
     """Said above the poll when answers were left out for the spoiler limit (None: nothing to say)."""
     if not canon.left_out or not caught_up:
         return None
-    later = "1 later one" if canon.left_out == 1 else f"{canon.left_out} later ones"
-    return f"Within this server's spoiler limit ({caught_up}): {later} left out."
+    return tr.plural(
+        canon.left_out,
+        "Within this server's spoiler limit ({limit}): {n} later one left out.",
+        "Within this server's spoiler limit ({limit}): {n} later ones left out.",
+        limit=caught_up,
+    )

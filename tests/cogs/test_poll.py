@@ -125,3 +125,27 @@ def test_the_emulator_refuses_what_discord_refuses() -> None:
         "poll/answers: 1-10 answers required",
         "poll/duration: 1-768 hours",
     ]
+
+
+async def test_the_poll_is_in_the_servers_language_and_a_refusal_in_the_fans(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User
+) -> None:
+    await start_bot()
+    guild.locale = "pt-BR"
+    fan.locale = "de"
+    book = await emulator.slash(guild, fan, "poll", about="book")
+    assert not book.ephemeral
+    assert sent_poll(book)["question"]["text"] == "Qual é o seu livro favorito de Heartstopper?"
+    await emulator.slash(guild, moderator, "config spoilers", season=2, volume=3)
+    seasons = await emulator.slash(guild, fan, "poll", about="season")
+    assert "1 posterior ficou de fora" in seasons.content
+    refused = await emulator.slash(guild, fan, "poll", about="character", season="3")
+    assert refused.ephemeral and "jenseits der Spoilergrenze des Servers" in refused.content
+    assert "Die Figuren würden zu viel verraten" in refused.content
+    guild.locale = "en-US"
+    fan.locale = "en-GB"
+    english = await emulator.slash(guild, fan, "poll", about="character", season="3")
+    assert english.content.startswith("Season 3 is beyond this server's spoiler limit (caught up to ")
+    assert english.content.endswith(
+        ": its characters would give it away. Pick a season the server has reached."
+    )
