@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.app.language import private_words
 from bot.app.replies import send_private
+from bot.domain.i18n import ENGLISH, Words
 
 if TYPE_CHECKING:
     from bot.app.client import FandexBot
@@ -58,11 +60,15 @@ def _command_named(bot: FandexBot, custom_id: str) -> str | None:
     return found.qualified_name if isinstance(found, discord.app_commands.Command) else None
 
 
-def expired_text(bot: FandexBot, custom_id: str, *, form: bool = False) -> str:
-    what = "form" if form else "menu"
+def expired_text(bot: FandexBot, custom_id: str, *, form: bool = False, tr: Words = ENGLISH) -> str:
     command = _command_named(bot, custom_id)
-    again = f"run /{command} again" if command else "run the command again"
-    return f"This {what} has expired: {again}."
+    if form:
+        if command:
+            return tr("This form has expired: run /{command} again.", command=command)
+        return tr("This form has expired: run the command again.")
+    if command:
+        return tr("This menu has expired: run /{command} again.", command=command)
+    return tr("This menu has expired: run the command again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +200,8 @@ class ComponentFallback:
         custom_id = str((interaction.data or {}).get("custom_id", ""))
         log.info("Expired %s %r: answered privately", "form" if form else "menu", custom_id)
         try:
-            await send_private(interaction, expired_text(self.bot, custom_id, form=form))
+            tr = private_words(interaction)  # only the one who clicked sees it
+            await send_private(interaction, expired_text(self.bot, custom_id, form=form, tr=tr))
         except discord.HTTPException as exc:
             log.warning("Could not answer the expired component %r: %s", custom_id, exc)
 

@@ -42,6 +42,7 @@ from bot.render.reports import (
     FORM_LABEL,
     FORM_PLACEHOLDER,
     GONE_TEXT,
+    NOT_STORED_TEXT,
     form_title,
     limit_text,
     thanks_text,
@@ -114,14 +115,15 @@ class ReportButton(
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
         bot = interaction.client
+        tr = private_words(interaction)  # the form and every reply are the clicker's only
         title = entry_title(bot, self.entry)
         if title is None:
-            await send_private(interaction, private_words(interaction)(GONE_TEXT))
+            await send_private(interaction, tr(GONE_TEXT))
             return
         if (limited := await bot.reports.limit_reached(interaction.user.id)) is not None:
-            await send_private(interaction, limit_text(limited, submitted=False))
+            await send_private(interaction, limit_text(limited, submitted=False, tr=tr))
             return
-        form = ReportForm(self.entry, title)
+        form = ReportForm(self.entry, title, tr)
         await interaction.response.send_modal(form)
         bot.components.track_modal(form)
 
@@ -129,9 +131,9 @@ class ReportButton(
 class ReportForm(discord.ui.Modal):
     """The form: one required paragraph, at most REPORT_TEXT_LIMIT characters."""
 
-    def __init__(self, entry: EntryRef, title: str) -> None:
+    def __init__(self, entry: EntryRef, title: str, tr: Words = ENGLISH) -> None:
         super().__init__(
-            title=form_title(title),
+            title=form_title(title, tr),
             timeout=FORM_TIMEOUT,
             custom_id=f"fx:report-form:{entry}:{secrets.token_hex(4)}",
         )
@@ -139,11 +141,13 @@ class ReportForm(discord.ui.Modal):
         self.text: discord.ui.TextInput[ReportForm] = discord.ui.TextInput(
             custom_id=TEXT_INPUT_ID,
             style=discord.TextStyle.paragraph,
-            placeholder=FORM_PLACEHOLDER,
+            placeholder=tr(FORM_PLACEHOLDER),
             required=True,
             max_length=REPORT_TEXT_LIMIT,
         )
-        self.add_item(discord.ui.Label(text=FORM_LABEL, description=FORM_DESCRIPTION, component=self.text))
+        self.add_item(
+            discord.ui.Label(text=tr(FORM_LABEL), description=tr(FORM_DESCRIPTION), component=self.text)
+        )
 
     async def on_submit(self, interaction: discord.Interaction[FandexBot], /) -> None:
         value: object = self.text.value  # whatever the client sent: a hostile one may send a number
@@ -163,13 +167,14 @@ async def receive_report(interaction: discord.Interaction[FandexBot], entry: Ent
 
 async def _receive(interaction: discord.Interaction[FandexBot], entry: EntryRef, raw: str) -> None:
     bot = interaction.client
+    tr = private_words(interaction)
     text = clean_report_text(raw)
     if text is None:
-        await send_private(interaction, EMPTY_TEXT)
+        await send_private(interaction, tr(EMPTY_TEXT))
         return
     title = entry_title(bot, entry)
     if title is None:
-        await send_private(interaction, f"Your report was not stored. {GONE_TEXT}")
+        await send_private(interaction, tr(NOT_STORED_TEXT, reason=tr(GONE_TEXT)))
         return
     stored = await bot.reports.add(
         entry,
@@ -180,20 +185,22 @@ async def _receive(interaction: discord.Interaction[FandexBot], entry: EntryRef,
         user_id=interaction.user.id,
     )
     if isinstance(stored, LimitReached):
-        await send_private(interaction, limit_text(stored, submitted=True))
+        await send_private(interaction, limit_text(stored, submitted=True, tr=tr))
         return
-    await send_private(interaction, thanks_text(title, cut=text.cut))
+    await send_private(interaction, thanks_text(title, cut=text.cut, tr=tr))
 
 
 async def _failed(interaction: discord.Interaction[FandexBot], error: Exception) -> None:
+    tr = private_words(interaction)
     if isinstance(error, FandexError):  # e.g. the database could not be written
-        message = error.localized(private_words(interaction))
+        message = error.localized(tr)
     else:
         reference = secrets.token_hex(4)
         log.error("Unhandled error in a report form (ref %s)", reference, exc_info=error)
-        message = (
-            "Something went wrong on our side. "
-            f"If it keeps happening, tell the bot's admins: ref `{reference}`."
+        message = tr(
+            "Something went wrong on our side. If it keeps happening, tell the bot's admins: ref "
+            "`{reference}`.",
+            reference=reference,
         )
     try:
         await send_private(interaction, message)

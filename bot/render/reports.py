@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.domain.i18n import N_
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.reports import REPORT_TEXT_LIMIT, REPORTS_PER_DAY, LimitReached, Report
 from bot.domain.text import truncate
 from bot.render.common import timestamp
@@ -18,36 +18,50 @@ from bot.render.common import timestamp
 BUTTON_LABEL = N_("Something wrong?")
 BUTTON_EMOJI = "✏️"
 FORM_TITLE_LIMIT = 45  # Discord's limit for a modal's title
-FORM_LABEL = "What is wrong or missing?"
-FORM_DESCRIPTION = "Which fact, and what is right? A link to a source helps. Only the maintainers read it."
-FORM_PLACEHOLDER = "e.g. Season 1 episode 4 is called Secret (netflix.com)"
+FORM_LABEL = N_("What is wrong or missing?")
+FORM_DESCRIPTION = N_(
+    "Which fact, and what is right? A link to a source helps. Only the maintainers read it."
+)
+FORM_PLACEHOLDER = N_("e.g. Season 1 episode 4 is called Secret (netflix.com)")
 
-EMPTY_TEXT = (
+EMPTY_TEXT = N_(
     "Nothing was sent: the report was empty. Press **Something wrong?** again and say what is wrong "
     "or missing."
 )
+NOT_STORED_TEXT = N_("Your report was not stored. {reason}")
 GONE_TEXT = N_("That entry is no longer in the dataset: run the command again.")
 
 
-def form_title(entry_title: str) -> str:
-    return truncate(f"Report a fact about {entry_title}", FORM_TITLE_LIMIT)
+def form_title(entry_title: str, tr: Words = ENGLISH) -> str:
+    return truncate(tr("Report a fact about {title}", title=entry_title), FORM_TITLE_LIMIT)
 
 
-def thanks_text(entry_title: str, *, cut: bool) -> str:
+def thanks_text(entry_title: str, *, cut: bool, tr: Words = ENGLISH) -> str:
     title = discord.utils.escape_markdown(entry_title)
-    text = f"Thanks, a maintainer will look at your report about **{title}**. Only they see it."
+    text = tr(
+        "Thanks, a maintainer will look at your report about **{title}**. Only they see it.", title=title
+    )
     if cut:
-        text += f" Only its first {REPORT_TEXT_LIMIT:,} characters were kept."
+        text += tr(" Only its first {n} characters were kept.", n=tr.number(REPORT_TEXT_LIMIT))
     return text
 
 
-def limit_text(limited: LimitReached, *, submitted: bool) -> str:
+def limit_text(limited: LimitReached, *, submitted: bool, tr: Words = ENGLISH) -> str:
     """The refusal once a user has sent REPORTS_PER_DAY reports in 24 hours: before the form opens, and
     (`submitted`) for a form opened before the limit was reached."""
-    start = "Your report was not stored: you have" if submitted else "You have"
-    return (
-        f"{start} sent {REPORTS_PER_DAY} reports in the last 24 hours, the most one person can send. "
-        f"You can send another {timestamp(limited.retry_at, 'R')}."
+    when = timestamp(limited.retry_at, "R")
+    if submitted:
+        return tr(
+            "Your report was not stored: you have sent {n} reports in the last 24 hours, the most one "
+            "person can send. You can send another {when}.",
+            n=REPORTS_PER_DAY,
+            when=when,
+        )
+    return tr(
+        "You have sent {n} reports in the last 24 hours, the most one person can send. "
+        "You can send another {when}.",
+        n=REPORTS_PER_DAY,
+        when=when,
     )
 
 

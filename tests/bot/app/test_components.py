@@ -144,3 +144,14 @@ def test_every_new_view_is_sent_through_send_with_view() -> None:
         if re.search(r"\bview=(?!None\b|self\b)", line) and not line.endswith("# DynamicItems only")
     ]
     assert not found, "send new views with bot.app.components.send_with_view:\n" + "\n".join(found)
+
+
+async def test_an_expired_menu_is_answered_in_the_clickers_language(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot()
+    pages = await emulator.slash(guild, fan, "cast list")
+    await start_bot()
+    fan.locale = "pt-BR"
+    clicked = await emulator.click(pages, component(pages, BUTTON, "Next")["custom_id"], user=fan)
+    assert clicked.ephemeral and clicked.content == "Este menu expirou: use /cast list de novo."

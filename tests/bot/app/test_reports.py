@@ -385,3 +385,22 @@ async def test_a_failure_while_storing_is_answered_privately(
     private_and_silent(failed)
     assert failed.content.startswith("Something went wrong on our side.") and "ref `" in failed.content
     assert "Unhandled error in a report form" in caplog.text
+
+
+async def test_the_form_and_its_replies_are_in_the_fans_language(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    await start_bot(clock=FakeClock(NOW))
+    answer = await emulator.slash(guild, fan, "cast lookup", name="Kit Connor")  # public: the server's
+    fan.locale = "de"
+    form = await open_form(emulator, answer, fan)
+    [field] = form.data["components"]
+    assert form.data["title"] == "Fakt melden: Nick Nelson"
+    assert field["label"] == "Was ist falsch oder fehlt?"
+    assert field["component"]["placeholder"].startswith("z. B.: Folge 4 von Staffel 1")
+    done = await emulator.submit_modal(form, {"report": "A date is wrong."})
+    private_and_silent(done)
+    assert done.content.startswith("Danke! Jemand aus dem Team schaut sich deine Meldung zu **Nick Nelson**")
+    fan.locale = "en-GB"  # English reads word for word as before
+    done = await emulator.submit_modal(await open_form(emulator, answer, fan), {"report": "Another."})
+    assert done.content == THANKS.format("Nick Nelson")
