@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.app.components import edit_with_view, send_with_view
+from bot.app.language import private_words
 from bot.app.limits import time_zone_for
 from bot.app.reach import installed_server_id
 from bot.app.replies import send_private
@@ -118,18 +119,18 @@ class _Choice:
     leads: list[Lead]
 
 
-async def _choice(interaction: discord.Interaction[FandexBot], key: str) -> _Choice | str:
+async def _choice(interaction: discord.Interaction[FandexBot], key: str, tr: Words) -> _Choice | str:
     """The event and when it starts for this fan, or the private answer saying why there is nothing to set."""
     event = await find_event(interaction, key)
     if event is None:
-        return GONE_TEXT
+        return tr(GONE_TEXT)
     zone, owner = await time_zone_for(interaction, private=True)  # the DM is the fan's own
     starts_at = event_start(event, zone_of(zone))
     if starts_at is None:
-        return no_day_text(event)
+        return no_day_text(event, tr)
     leads = open_leads(starts_at, interaction.client.clock.now())
     if not leads:
-        return started_text(event)
+        return started_text(event, tr)
     return _Choice(event, starts_at, zone_of(zone).key, owner, leads)
 
 
@@ -149,18 +150,19 @@ class RemindButton(
         return cls(match["key"])
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
-        found = await _choice(interaction, self.key)
+        tr = private_words(interaction)  # the choice is the clicker's only
+        found = await _choice(interaction, self.key, tr)
         if isinstance(found, str):
             await send_private(interaction, found)
             return
         pending = len(await interaction.client.reminders.pending(interaction.user.id))
         if pending >= MAX_PENDING:
-            await send_private(interaction, too_many_text(pending))
+            await send_private(interaction, too_many_text(pending, tr))
             return
         view = discord.ui.View(timeout=None)
         for lead in found.leads:
-            view.add_item(LeadButton(lead, self.key))
-        text = choose_text(found.event, found.starts_at, zone_of(found.zone), found.owner)
+            view.add_item(LeadButton(lead, self.key, tr))
+        text = choose_text(found.event, found.starts_at, zone_of(found.zone), found.owner, tr)
         await send_with_view(
             interaction, view, content=text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
         )
@@ -172,8 +174,8 @@ class LeadButton(
 ):
     """One choice of when: stores the reminder and confirms it privately."""
 
-    def __init__(self, lead: Lead, key: str) -> None:
-        super().__init__(_button(f"fx:remind-at:{lead}:{key}", LEAD_LABELS[lead]))
+    def __init__(self, lead: Lead, key: str, tr: Words = ENGLISH) -> None:
+        super().__init__(_button(f"fx:remind-at:{lead}:{key}", tr(LEAD_LABELS[lead])))
         self.lead: Lead = lead
         self.key = key
 
@@ -185,12 +187,13 @@ class LeadButton(
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
         bot = interaction.client
-        found = await _choice(interaction, self.key)
+        tr = private_words(interaction)
+        found = await _choice(interaction, self.key, tr)
         if isinstance(found, str):
             await _answer(interaction, found)
             return
         if self.lead not in found.leads:  # its moment has passed since the choice was shown
-            await send_private(interaction, lead_passed_text(self.lead))
+            await send_private(interaction, lead_passed_text(self.lead, tr))
             return
         result = await bot.reminders.add(
             user_id=interaction.user.id,
@@ -203,13 +206,13 @@ class LeadButton(
             channel_id=interaction.channel_id if interaction.guild_id is not None else None,
         )
         if isinstance(result, TooMany):
-            await _answer(interaction, too_many_text(result.pending))
+            await _answer(interaction, too_many_text(result.pending, tr))
         elif isinstance(result, AlreadySet):
-            await _answer(interaction, already_text(result.reminder))
+            await _answer(interaction, already_text(result.reminder, tr))
         else:
             assert isinstance(result, Added)
             bot.dispatch("reminder_added")  # the delivery loop wakes, should this one be due soon
-            await _answer(interaction, confirmed_text(result.reminder))
+            await _answer(interaction, confirmed_text(result.reminder, tr))
 
 
 class CancelReminderButton(
@@ -217,8 +220,8 @@ class CancelReminderButton(
 ):
     """Cancel one of the fan's reminders, from /me reminders: only the fan who set it can."""
 
-    def __init__(self, reminder_id: int, number: int = 0) -> None:
-        super().__init__(_button(f"fx:remind-cancel:{reminder_id}", cancel_label(number), emoji="✖️"))
+    def __init__(self, reminder_id: int, number: int = 0, tr: Words = ENGLISH) -> None:
+        super().__init__(_button(f"fx:remind-cancel:{reminder_id}", cancel_label(number, tr), emoji="✖️"))
         self.reminder_id = reminder_id
 
     @classmethod
@@ -229,35 +232,36 @@ class CancelReminderButton(
 
     async def callback(self, interaction: discord.Interaction[FandexBot]) -> None:
         repository = interaction.client.reminders
+        tr = private_words(interaction)
         reminder = await repository.get(self.reminder_id)
         if reminder is not None and reminder.user_id != interaction.user.id:
-            await send_private(interaction, NOT_YOURS_TEXT)
+            await send_private(interaction, tr(NOT_YOURS_TEXT))
             return
         if reminder is None or not await repository.cancel(reminder.id, interaction.user.id):
-            await send_private(interaction, CANCEL_GONE_TEXT)
+            await send_private(interaction, tr(CANCEL_GONE_TEXT))
             return
         log.info("Reminder %s cancelled by its fan", reminder.id)
         message = interaction.message
         if message is None or not message.flags.ephemeral:
-            await send_private(interaction, cancelled_text(reminder))
+            await send_private(interaction, cancelled_text(reminder, tr))
             return
         reminders = await repository.for_user(interaction.user.id)
         await edit_with_view(
             interaction,
-            reminders_view(reminders),
-            content=cancelled_text(reminder),
-            embed=reminders_embed(reminders),
+            reminders_view(reminders, tr),
+            content=cancelled_text(reminder, tr),
+            embed=reminders_embed(reminders, tr),
         )
 
 
-def reminders_view(reminders: Sequence[Reminder]) -> discord.ui.View | None:
+def reminders_view(reminders: Sequence[Reminder], tr: Words = ENGLISH) -> discord.ui.View | None:
     """A cancel button per waiting reminder, numbered as /me reminders lists them (at most 25)."""
     pending = [r for r in reminders if r.state == "pending"][:MAX_PENDING]
     if not pending:
         return None
     view = discord.ui.View(timeout=None)
     for number, reminder in enumerate(pending, 1):
-        view.add_item(CancelReminderButton(reminder.id, number))
+        view.add_item(CancelReminderButton(reminder.id, number, tr))
     return view
 
 
@@ -273,8 +277,9 @@ async def show_reminders(interaction: discord.Interaction[FandexBot]) -> None:
     user_id = interaction.user.id
     await follow_fan_reminders(bot, user_id)
     reminders = await bot.reminders.for_user(user_id)
-    embed = reminders_embed(reminders)
-    view = reminders_view(reminders)
+    tr = private_words(interaction)
+    embed = reminders_embed(reminders, tr)
+    view = reminders_view(reminders, tr)
     if view is None:
         await send_private(interaction, embed=embed)
         return

@@ -14,7 +14,7 @@ import discord
 
 from bot.domain.countdown import SERVER_KEY_PREFIX, CountdownEvent
 from bot.domain.dates import long_date
-from bot.domain.i18n import N_
+from bot.domain.i18n import ENGLISH, N_, Words
 from bot.domain.reminders import (
     KEEP_SETTLED,
     MAX_PENDING,
@@ -28,24 +28,38 @@ from bot.domain.text import escape_user_text, truncate
 from bot.render.common import BRAND_COLOUR, EMBED_DESCRIPTION_LIMIT, fit_embed, join_lines, timestamp
 from bot.render.countdown import event_title, status_text, when_lines
 
-BUTTON_LABEL = N_("Remind me")  # in the answer's language (its flow is still English: README)
+BUTTON_LABEL = N_("Remind me")  # in the answer's language; the flow in the clicker's (the DM in English)
 BUTTON_EMOJI = "🔔"
 LEAD_LABELS: dict[Lead, str] = {
-    "start": "When it starts",
-    "1h": "1 hour before",
-    "1d": "1 day before",
-    "1w": "1 week before",
+    "start": N_("When it starts"),
+    "1h": N_("1 hour before"),
+    "1d": N_("1 day before"),
+    "1w": N_("1 week before"),
+}
+# A lead inside a sentence (the label in lower case, in English).
+LEAD_PHRASES: dict[Lead, str] = {
+    "start": N_("when it starts"),
+    "1h": N_("1 hour before"),
+    "1d": N_("1 day before"),
+    "1w": N_("1 week before"),
+}
+# When the DM comes, as the confirmation says it.
+CONFIRMED_LEADS: dict[Lead, str] = {
+    "start": N_("when it starts"),
+    "1h": N_("1 hour before it starts"),
+    "1d": N_("1 day before it starts"),
+    "1w": N_("1 week before it starts"),
 }
 SETTLED_SHOWN = 10  # /me reminders lists at most this many settled reminders, the latest
 
-GONE_TEXT = "That event is no longer here (it was removed, or the dataset changed): run /countdown again."
-NOT_YOURS_TEXT = (
+GONE_TEXT = N_("That event is no longer here (it was removed, or the dataset changed): run /countdown again.")
+NOT_YOURS_TEXT = N_(
     "This is someone else's reminder: only the fan who set it can cancel it. Yours are under `/me reminders`."
 )
-CANCEL_GONE_TEXT = (
+CANCEL_GONE_TEXT = N_(
     "That reminder is no longer waiting (sent, cancelled or forgotten). `/me reminders` shows yours."
 )
-NO_REMINDERS = "You have no reminders. Press 🔔 Remind me under a `/countdown` answer to set one."
+NO_REMINDERS = N_("You have no reminders. Press 🔔 Remind me under a `/countdown` answer to set one.")
 
 
 def reminder_title(reminder: Reminder) -> str:
@@ -54,49 +68,70 @@ def reminder_title(reminder: Reminder) -> str:
     return escape_user_text(title, 100) if reminder.event_key.startswith(SERVER_KEY_PREFIX) else title
 
 
-def _zone_suffix(owner: ZoneOwner) -> str:
+def _zone_suffix(owner: ZoneOwner, tr: Words) -> str:
     if owner == "fan":
-        return ", your time zone"
+        return tr(", your time zone")
     if owner == "server":
-        return ", this server's time zone (yours: `/me timezone`)"
-    return " (yours: `/me timezone`)"
+        return tr(", this server's time zone (yours: `/me timezone`)")
+    return tr(" (yours: `/me timezone`)")
 
 
-def starts_text(event: CountdownEvent, starts_at: datetime, zone: ZoneInfo, owner: ZoneOwner) -> str:
+def starts_text(
+    event: CountdownEvent, starts_at: datetime, zone: ZoneInfo, owner: ZoneOwner, tr: Words = ENGLISH
+) -> str:
     """When a reminder counts the event's start from: the instant, or 00:00 of its day in `zone`."""
     if event.date.precision == "time":
         return f"{timestamp(starts_at, 'F')} ({timestamp(starts_at, 'R')})"
     day = starts_at.astimezone(zone).date()
-    return f"on **{long_date(day, weekday=True)}**, from 00:00 in {zone.key}{_zone_suffix(owner)}"
+    return tr(
+        "on **{day}**, from 00:00 in {zone}{suffix}",
+        day=tr.day(day, weekday=True),
+        zone=zone.key,
+        suffix=_zone_suffix(owner, tr),
+    )
 
 
-def choose_text(event: CountdownEvent, starts_at: datetime, zone: ZoneInfo, owner: ZoneOwner) -> str:
+def choose_text(
+    event: CountdownEvent, starts_at: datetime, zone: ZoneInfo, owner: ZoneOwner, tr: Words = ENGLISH
+) -> str:
     return truncate(
-        f"🔔 When should I remind you of **{event.safe_title}**? It starts "
-        f"{starts_text(event, starts_at, zone, owner)}. I'll send you one DM at the time you pick.",
+        tr(
+            "🔔 When should I remind you of **{title}**? It starts {starts}. "
+            "I'll send you one DM at the time you pick.",
+            title=event.safe_title,
+            starts=starts_text(event, starts_at, zone, owner, tr),
+        ),
         2000,
     )
 
 
-def no_day_text(event: CountdownEvent) -> str:
-    return (
-        f"**{event.safe_title}** has no day yet ({event.date.human()}), so there is no moment to remind you "
-        "of. Try again once its day is known."
+def no_day_text(event: CountdownEvent, tr: Words = ENGLISH) -> str:
+    return tr(
+        "**{title}** has no day yet ({date}), so there is no moment to remind you of. "
+        "Try again once its day is known.",
+        title=event.safe_title,
+        date=tr.human(event.date),
     )
 
 
-def started_text(event: CountdownEvent) -> str:
-    return f"**{event.safe_title}** has already started: there is nothing left to remind you of."
+def started_text(event: CountdownEvent, tr: Words = ENGLISH) -> str:
+    return tr(
+        "**{title}** has already started: there is nothing left to remind you of.", title=event.safe_title
+    )
 
 
-def lead_passed_text(lead: Lead) -> str:
-    return f"{LEAD_LABELS[lead]} has already passed: pick another time, or run /countdown again."
+def lead_passed_text(lead: Lead, tr: Words = ENGLISH) -> str:
+    return tr(
+        "{lead} has already passed: pick another time, or run /countdown again.", lead=tr(LEAD_LABELS[lead])
+    )
 
 
-def too_many_text(pending: int) -> str:
-    return (
-        f"You have {pending} reminders waiting, the most you can have ({MAX_PENDING}). Cancel one with "
-        "`/me reminders` first."
+def too_many_text(pending: int, tr: Words = ENGLISH) -> str:
+    return tr(
+        "You have {n} reminders waiting, the most you can have ({most}). Cancel one with "
+        "`/me reminders` first.",
+        n=pending,
+        most=MAX_PENDING,
     )
 
 
@@ -104,26 +139,35 @@ def _due_text(reminder: Reminder) -> str:
     return f"{timestamp(reminder.due_at, 'F')} ({timestamp(reminder.due_at, 'R')})"
 
 
-def already_text(reminder: Reminder) -> str:
-    lead = LEAD_LABELS[reminder.lead].lower()
-    return (
-        f"You already have that reminder: **{reminder_title(reminder)}**, {lead}, {_due_text(reminder)}. "
-        "`/me reminders` lists yours."
+def already_text(reminder: Reminder, tr: Words = ENGLISH) -> str:
+    return tr(
+        "You already have that reminder: **{title}**, {lead}, {due}. `/me reminders` lists yours.",
+        title=reminder_title(reminder),
+        lead=tr(LEAD_PHRASES[reminder.lead]),
+        due=_due_text(reminder),
     )
 
 
-def confirmed_text(reminder: Reminder) -> str:
-    lead = "when it starts" if reminder.lead == "start" else LEAD_LABELS[reminder.lead].lower() + " it starts"
+def confirmed_text(reminder: Reminder, tr: Words = ENGLISH) -> str:
     return truncate(
-        f"🔔 Done: I'll DM you about **{reminder_title(reminder)}** {lead}, {_due_text(reminder)}. "
-        "Make sure Fandex may DM you (your privacy settings for the server or the app). `/me reminders` "
-        "lists your reminders and cancels them.",
+        tr(
+            "🔔 Done: I'll DM you about **{title}** {lead}, {due}. "
+            "Make sure Fandex may DM you (your privacy settings for the server or the app). `/me reminders` "
+            "lists your reminders and cancels them.",
+            title=reminder_title(reminder),
+            lead=tr(CONFIRMED_LEADS[reminder.lead]),
+            due=_due_text(reminder),
+        ),
         2000,
     )
 
 
-def cancelled_text(reminder: Reminder) -> str:
-    return f"Cancelled: no DM about **{reminder_title(reminder)}** ({LEAD_LABELS[reminder.lead].lower()})."
+def cancelled_text(reminder: Reminder, tr: Words = ENGLISH) -> str:
+    return tr(
+        "Cancelled: no DM about **{title}** ({lead}).",
+        title=reminder_title(reminder),
+        lead=tr(LEAD_PHRASES[reminder.lead]),
+    )
 
 
 # -- notes stored with a reminder (at most 500 characters; no titles, which the listing shows anyway) ----
@@ -199,56 +243,64 @@ def dm_embed(event: CountdownEvent, reminder: Reminder, now: datetime) -> discor
 # -- /me reminders and /me show ----------------------------------------------------------------------
 
 
-def _settled_line(reminder: Reminder) -> str:
+def _settled_line(reminder: Reminder, tr: Words) -> str:
     title = reminder_title(reminder)
-    lead = LEAD_LABELS[reminder.lead].lower()
+    lead = tr(LEAD_PHRASES[reminder.lead])
     when = timestamp(reminder.settled_at, "f") if reminder.settled_at else ""
     if reminder.state == "sent":
-        return f"✅ **{title}** · {lead} · sent {when}"
+        return tr("✅ **{title}** · {lead} · sent {when}", title=title, lead=lead, when=when)
+    # A stored note stays as it was stored (English, like the DM); the words around it are translated.
     if reminder.state == "failed":
         return f"❌ **{title}** · {lead} · {reminder.note or REFUSED_NOTE}"
     if reminder.state == "missed":
         return f"⌛ **{title}** · {lead} · {reminder.note or MISSED_NOTE}"
-    return f"🚫 **{title}** · {lead} · cancelled: {reminder.note or 'the event changed'}"
+    note = reminder.note or tr("the event changed")
+    return tr("🚫 **{title}** · {lead} · cancelled: {note}", title=title, lead=lead, note=note)
 
 
-def _pending_line(number: int, reminder: Reminder) -> str:
+def _pending_line(number: int, reminder: Reminder, tr: Words) -> str:
     line = (
-        f"**{number}.** **{reminder_title(reminder)}** · {LEAD_LABELS[reminder.lead].lower()} · "
+        f"**{number}.** **{reminder_title(reminder)}** · {tr(LEAD_PHRASES[reminder.lead])} · "
         f"{timestamp(reminder.due_at, 'f')} ({timestamp(reminder.due_at, 'R')})"
     )
     if reminder.refusals:
-        line += (
-            f"\n   ⚠️ your DMs refused it {reminder.refusals} of {MAX_REFUSALS} times; "
-            f"next try {timestamp(reminder.next_try_at, 'R')}"
+        line += "\n   " + tr(
+            "⚠️ your DMs refused it {n} of {most} times; next try {when}",
+            n=reminder.refusals,
+            most=MAX_REFUSALS,
+            when=timestamp(reminder.next_try_at, "R"),
         )
     if reminder.note:
         line += f"\n   ↪ {reminder.note}"
     return line
 
 
-def reminders_embed(reminders: Sequence[Reminder]) -> discord.Embed:
+def reminders_embed(reminders: Sequence[Reminder], tr: Words = ENGLISH) -> discord.Embed:
     """The fan's reminders: those waiting, numbered like their cancel buttons, then the latest settled."""
     pending = [r for r in reminders if r.state == "pending"]
     settled = [r for r in reminders if r.state != "pending"][:SETTLED_SHOWN]
-    embed = discord.Embed(title="Your reminders", colour=BRAND_COLOUR)
+    embed = discord.Embed(title=tr("Your reminders"), colour=BRAND_COLOUR)
     if not pending and not settled:
-        embed.description = NO_REMINDERS
+        embed.description = tr(NO_REMINDERS)
         return embed
-    lines = [_pending_line(number, r) for number, r in enumerate(pending, 1)] or ["None waiting."]
+    lines = [_pending_line(number, r, tr) for number, r in enumerate(pending, 1)] or [tr("None waiting.")]
     if settled:
-        lines += ["", "**Earlier**", *(_settled_line(r) for r in settled)]
-    embed.description = join_lines(lines, EMBED_DESCRIPTION_LIMIT)
-    days = KEEP_SETTLED.days
+        lines += ["", tr("**Earlier**"), *(_settled_line(r, tr) for r in settled)]
+    embed.description = join_lines(lines, EMBED_DESCRIPTION_LIMIT, tr)
     embed.set_footer(
-        text=f"Only you can see this. {len(pending)}/{MAX_PENDING} waiting; the buttons cancel them. "
-        f"Settled reminders are deleted {days} days later; /me forget deletes all of them now."
+        text=tr(
+            "Only you can see this. {n}/{most} waiting; the buttons cancel them. "
+            "Settled reminders are deleted {days} days later; /me forget deletes all of them now.",
+            n=len(pending),
+            most=MAX_PENDING,
+            days=KEEP_SETTLED.days,
+        )
     )
     return fit_embed(embed)
 
 
-def cancel_label(number: int) -> str:
-    return f"Cancel {number}"
+def cancel_label(number: int, tr: Words = ENGLISH) -> str:
+    return tr("Cancel {n}", n=number)
 
 
 REMINDERS_FIELD = "Reminders"

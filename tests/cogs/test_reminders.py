@@ -240,3 +240,34 @@ async def test_a_removed_server_event_cancels_its_reminders_with_a_note(
 
     stale = await emulator.click(answer, "fx:remind:guild:1", user=fan)  # the old answer's button
     assert stale.ephemeral and "That event is no longer here" in stale.content
+
+
+async def test_the_remind_me_flow_is_in_the_clickers_language(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, tmp_path: Path
+) -> None:
+    clock = FakeClock(datetime(2027, 4, 1, 12, 0, tzinfo=UTC))
+    await start_bot(clock=clock, dataset_path=dataset_with(tmp_path, DAY))
+    answer = await emulator.slash(guild, fan, "countdown", event="Volume 7 published")  # English server
+    fan.locale = "pt-BR"
+    await emulator.slash(guild, fan, "me timezone", tz="Europe/London")
+    choice = await emulator.click(answer, "fx:remind:ds:volume-7", user=fan)
+    assert choice.ephemeral and choice.content.startswith(
+        "🔔 Quando devo te lembrar de **Volume 7 published**?"
+    )
+    assert (
+        "em **sábado, 17 de abril de 2027**, a partir de 00:00 em Europe/London, o seu fuso" in choice.content
+    )
+    labels = [c["label"] for row in choice.components for c in row["components"]]
+    assert labels == ["Quando começar", "1 hora antes", "1 dia antes", "1 semana antes"]
+    done = await emulator.click(choice, "fx:remind-at:1d:ds:volume-7", user=fan)
+    assert done.content.startswith("🔔 Pronto: vou te mandar uma DM sobre **Volume 7 published** 1 dia antes")
+    listed = await emulator.slash(guild, fan, "me reminders")
+    [embed] = listed.embeds
+    assert embed["title"] == "Seus lembretes" and "· 1 dia antes ·" in embed["description"]
+    assert [c["label"] for row in listed.components for c in row["components"]] == ["Cancelar 1"]
+    fan.locale = "en-GB"
+    english = await emulator.slash(guild, fan, "me reminders")
+    assert (
+        english.embeds[0]["title"] == "Your reminders"
+        and "· 1 day before ·" in english.embeds[0]["description"]
+    )
