@@ -177,3 +177,20 @@ async def test_a_validation_error_names_the_books_in_the_fans_language(
     fan.locale = "en-GB"
     english = await emulator.slash(guild, fan, "volume", book="Harry Potter")
     assert english.content.startswith("I don't know a book called **Harry Potter**. The books are: ")
+
+
+async def test_date_and_topic_errors_are_in_the_fans_language_dates_included(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User, moderator: User
+) -> None:
+    await start_bot()
+    moderator.locale = "de"
+    refused = await emulator.slash(guild, moderator, "config event-add", name="Party", date="2027-02-30")
+    assert refused.ephemeral and refused.content == "Februar 2027 hat keinen 30. Tag (nur 28 Tage)."
+    past = await emulator.slash(guild, moderator, "config event-add", name="Party", date="2020-01-01")
+    assert past.content.startswith("2020-01-01 liegt in der Vergangenheit (heute ist der ")
+    fan.locale = "pt-BR"
+    faq = await emulator.slash(guild, fan, "faq", question="zzzz qqqq")
+    assert faq.ephemeral and faq.content.startswith("Os fatos da série não dizem nada sobre **zzzz qqqq**.")
+    moderator.locale = "en-GB"
+    english = await emulator.slash(guild, moderator, "config event-add", name="Party", date="2027-02-30")
+    assert english.content == "February 2027 has no day 30 (it has 28 days)."

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain.dates import PRECISIONS, PartialDate, Status, long_date
+from bot.domain.dates import PRECISIONS, PartialDate, Status
 from bot.domain.errors import InvalidOptionError, NotFoundError, Text
+from bot.domain.i18n import Told
 from bot.domain.text import clean_user_text, escape_user_text
 
 log = logging.getLogger(__name__)
@@ -224,7 +225,9 @@ def clean_event_name(text: str) -> str:
         raise InvalidOptionError("Give the event a name (letters or emoji, not only spaces).")
     if len(name) > EVENT_NAME_LIMIT:
         raise InvalidOptionError(
-            f"Event names can be at most {EVENT_NAME_LIMIT} characters; that one has {len(name)}."
+            "Event names can be at most {most} characters; that one has {n}.",
+            most=EVENT_NAME_LIMIT,
+            n=len(name),
         )
     return name
 
@@ -239,28 +242,40 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
     match = _DATE_INPUT.match(raw_date)
     if match is None:
         raise InvalidOptionError(
-            f"**{escape_user_text(date_text, 40) or 'That'}** is not a date: write it as YYYY-MM-DD, "
-            "for example `2027-04-17`."
+            "**{text}** is not a date: write it as YYYY-MM-DD, for example `2027-04-17`.",
+            text=escape_user_text(date_text, 40) or Text("That"),
         )
     year, month, day = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
-        raise InvalidOptionError(f"There is no month {month}: months run from 01 to 12.")
+        raise InvalidOptionError("There is no month {month}: months run from 01 to 12.", month=month)
     today = now.astimezone(zone).date()
+    told_today = Told(lambda tr: tr.day(today))  # dates in the fan's language, when the error is shown
     if year < today.year:
-        raise InvalidOptionError(f"{raw_date} is in the past (today is {long_date(today)} in {zone.key}).")
+        raise InvalidOptionError(
+            "{date} is in the past (today is {today} in {zone}).",
+            date=raw_date,
+            today=told_today,
+            zone=zone.key,
+        )
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise InvalidOptionError(
-            f"{calendar.month_name[month]} {year} has no day {day} "
-            f"(it has {calendar.monthrange(year, month)[1]} days)."
+            "{month} has no day {day} (it has {days} days).",
+            month=Told(lambda tr: tr.month(year, month)),
+            day=day,
+            days=calendar.monthrange(year, month)[1],
         )
     if year > today.year + MAX_YEARS_AHEAD:
-        raise InvalidOptionError(f"Pick a date within the next {MAX_YEARS_AHEAD} years.")
+        raise InvalidOptionError("Pick a date within the next {n} years.", n=MAX_YEARS_AHEAD)
     chosen = date(year, month, day)
+    told_chosen = Told(lambda tr: tr.day(chosen))
 
     if time_text is None:
         if chosen < today:
             raise InvalidOptionError(
-                f"{long_date(chosen)} is in the past (today is {long_date(today)} in {zone.key})."
+                "{date} is in the past (today is {today} in {zone}).",
+                date=told_chosen,
+                today=told_today,
+                zone=zone.key,
             )
         return PartialDate(year, month, day)
 
@@ -268,23 +283,30 @@ def parse_event_date(date_text: str, time_text: str | None, zone_name: str, now:
     time_match = _TIME_INPUT.match(raw_time)
     if time_match is None:
         raise InvalidOptionError(
-            f"**{escape_user_text(time_text, 40) or 'That'}** is not a time: write it as HH:MM on a "
-            "24-hour clock, for example `20:30`."
+            "**{text}** is not a time: write it as HH:MM on a 24-hour clock, for example `20:30`.",
+            text=escape_user_text(time_text, 40) or Text("That"),
         )
     hour, minute = int(time_match.group(1)), int(time_match.group(2))
     if hour > 23 or minute > 59:
-        raise InvalidOptionError(f"{raw_time} is not a time of day: use 00:00 to 23:59.")
+        raise InvalidOptionError("{time} is not a time of day: use 00:00 to 23:59.", time=raw_time)
     local = datetime(year, month, day, hour, minute, tzinfo=zone)
     # zoneinfo accepts a wall time the clocks skip (spring forward); a round trip through UTC exposes it.
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise InvalidOptionError(
-            f"{hour:02d}:{minute:02d} does not exist on {long_date(chosen)} in {zone.key}: the clocks "
-            "skip it. Pick another time."
+            "{time} does not exist on {date} in {zone}: the clocks skip it. Pick another time.",
+            time=f"{hour:02d}:{minute:02d}",
+            date=told_chosen,
+            zone=zone.key,
         )
     if local.astimezone(UTC) <= now:
+        there = now.astimezone(zone)
         raise InvalidOptionError(
-            f"{long_date(chosen)}, {hour:02d}:{minute:02d} ({zone.key}) is in the past; "
-            f"it is now {long_date(now.astimezone(zone))}, {now.astimezone(zone):%H:%M} there."
+            "{date}, {time} ({zone}) is in the past; it is now {today}, {now} there.",
+            date=told_chosen,
+            time=f"{hour:02d}:{minute:02d}",
+            zone=zone.key,
+            today=Told(lambda tr: tr.day(there.date())),
+            now=f"{there:%H:%M}",
         )
     return PartialDate(year, month, day, time(hour, minute), zone.key)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.cast import query_tokens
-from bot.domain.errors import InvalidOptionError, NotFoundError
+from bot.domain.errors import InvalidOptionError, NotFoundError, Text
 from bot.domain.matching import EXACT, WordMatch, match_word, words
 from bot.domain.model import Dataset, Fact
 from bot.domain.text import escape_user_text
@@ -148,23 +148,30 @@ def find_topics(topics: Sequence[Topic], text: str, dataset_title: str) -> tuple
     question = _question_words(text, dataset_title)
     if not question:
         raise InvalidOptionError(
-            "Ask about one of the topics, for example **"
-            + (topics[0].label if topics else "creator")
-            + "**, or leave `question` empty to see them all."
+            "Ask about one of the topics, for example **{topic}**, or leave `question` empty to see them "
+            "all.",
+            topic=topics[0].label if topics else "creator",
         )
     ranked = _ranked(topics, question, prefix=True)
     complete = [(score, topic) for score, topic in ranked if score.matched == len(question)]
     if complete:
         best = complete[0][0]
         return tuple(topic for score, topic in complete if score == best)[:MAX_TOPICS]
-    raise NotFoundError(_not_found_message(topics, text, [topic for _, topic in ranked]))
+    raise _not_found(topics, text, [topic for _, topic in ranked])
 
 
-def _not_found_message(topics: Sequence[Topic], text: str, partial: list[Topic]) -> str:
-    shown = escape_user_text(text, 80) or "that"
-    message = f"The series facts have nothing on **{shown}**."
+def _not_found(topics: Sequence[Topic], text: str, partial: list[Topic]) -> NotFoundError:
+    """Topic labels are the dataset's (English); the words around them are translated when shown."""
+    closest = ""
     if partial:
-        message += " Closest: " + ", ".join(f"**{t.label}**" for t in partial[:MAX_TOPICS]) + "."
+        closest = Text(
+            " Closest: {topics}.", topics=", ".join(f"**{t.label}**" for t in partial[:MAX_TOPICS])
+        )
     listed = ", ".join(t.label for t in topics)
-    message += f" Topics: {listed}." if listed else ""
-    return message + " For a person, try `/cast lookup`; for a season or a book, `/plot` or `/volume`."
+    return NotFoundError(
+        "The series facts have nothing on **{text}**.{closest}{topics} "
+        "For a person, try `/cast lookup`; for a season or a book, `/plot` or `/volume`.",
+        text=escape_user_text(text, 80) or Text("that"),
+        closest=closest,
+        topics=Text(" Topics: {topics}.", topics=listed) if listed else "",
+    )

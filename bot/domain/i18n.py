@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -31,6 +31,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from bot.domain.dates import PartialDate, long_date
+from bot.domain.errors import Text, Translate
 
 COMMAND_NAME = "command name"
 OPTION_NAME = "option name"
@@ -236,6 +237,20 @@ def words_for_server(language: str | None, preferred_locale: str | None) -> Word
     `guild_locale`, known from the gateway outside any interaction), else English."""
     chosen = language_by_code(language)
     return words(chosen.code) if chosen is not None else words_for_locale(preferred_locale)
+
+
+class Told(Text):
+    """A value inside an error's message told in the language the error is shown in (a date, a month):
+    `tell(words)`, with English words when the error is read as a plain string."""
+
+    __slots__ = ("tell",)
+
+    def __init__(self, tell: Callable[[Words], str]) -> None:
+        super().__init__("{value}")
+        self.tell = tell
+
+    def localized(self, tr: Translate) -> str:
+        return self.tell(tr if isinstance(tr, Words) else ENGLISH)
 
 
 def load_all() -> tuple[Words, ...]:

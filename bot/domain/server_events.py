@@ -71,18 +71,22 @@ def check_addable(book: ServerEventBook, name: str) -> None:
     if taken is not None:
         if taken in book.past:
             raise InvalidOptionError(
-                f"This server already has an event called **{escape_user_text(name)}**: it has happened, "
-                f"and past events stay listed for {PAST_EVENT_KEPT.days} days after they end. Pick another "
-                "name (a date in it, say), or remove the past one with `/config event-remove` first."
+                "This server already has an event called **{name}**: it has happened, and past events stay "
+                "listed for {days} days after they end. Pick another name (a date in it, say), or remove "
+                "the past one with `/config event-remove` first.",
+                name=escape_user_text(name),
+                days=PAST_EVENT_KEPT.days,
             )
         raise InvalidOptionError(
-            f"This server already has an event called **{escape_user_text(name)}**. "
-            "Pick another name, or remove that one first."
+            "This server already has an event called **{name}**. Pick another name, or remove that one "
+            "first.",
+            name=escape_user_text(name),
         )
     if book.is_full:
         raise InvalidOptionError(
-            f"This server already has {MAX_SERVER_EVENTS} upcoming events, the most it can have (past "
-            "ones don't count). Remove one with `/config event-remove` first."
+            "This server already has {most} upcoming events, the most it can have (past ones don't count). "
+            "Remove one with `/config event-remove` first.",
+            most=MAX_SERVER_EVENTS,
         )
 
 

@@ -116,15 +116,23 @@ def check_spoiler_limit(dataset: Dataset, season: object, volume: object) -> Spo
     top_volume = max_spoiler_volume(dataset)
     last = production_at_level(dataset, top_season)
     last_name = f" ({last.title})" if last else ""
-    problems = []
-    if not _whole_number_between(season, 0, top_season):
-        problems.append(
-            f"`season` must be 0–{top_season}: 0 = none watched yet, {top_season}{last_name} = all."
+    bad_season = not _whole_number_between(season, 0, top_season)
+    bad_volume = not _whole_number_between(volume, 0, top_volume)
+    values = {"seasons": top_season, "last": last_name, "volumes": top_volume}
+    if bad_season and bad_volume:
+        raise InvalidOptionError(
+            "`season` must be 0–{seasons}: 0 = none watched yet, {seasons}{last} = all. "
+            "`volume` must be 0–{volumes}: 0 = none read yet, {volumes} = all.",
+            **values,
         )
-    if not _whole_number_between(volume, 0, top_volume):
-        problems.append(f"`volume` must be 0–{top_volume}: 0 = none read yet, {top_volume} = all.")
-    if problems:
-        raise InvalidOptionError(" ".join(problems))
+    if bad_season:
+        raise InvalidOptionError(
+            "`season` must be 0–{seasons}: 0 = none watched yet, {seasons}{last} = all.", **values
+        )
+    if bad_volume:
+        raise InvalidOptionError(
+            "`volume` must be 0–{volumes}: 0 = none read yet, {volumes} = all.", **values
+        )
     assert isinstance(season, int) and isinstance(volume, int)
     return SpoilerLimit(season=season, volume=volume)
 
