@@ -147,7 +147,7 @@ class Me(
         fields: list[tuple[str, str]] = []
         pending, settled = await self.bot.reminders.counts(user_id)
         if pending or settled:
-            fields.append((REMINDERS_FIELD, reminders_summary(pending, settled)))
+            fields.append((tr(REMINDERS_FIELD), reminders_summary(pending, settled, tr)))
         if reports := await self.bot.reports.count_by(user_id):
             fields.append((tr(REPORTS_FIELD), reports_text(reports, tr)))
         if answers := await self.bot.trivia.store.answers_by(user_id):

@@ -303,16 +303,22 @@ def cancel_label(number: int, tr: Words = ENGLISH) -> str:
     return tr("Cancel {n}", n=number)
 
 
-REMINDERS_FIELD = "Reminders"
+REMINDERS_FIELD = N_("Reminders")
 
 
-def reminders_summary(pending: int, settled: int) -> str:
+def reminders_summary(pending: int, settled: int, tr: Words = ENGLISH) -> str:
     """The /me show line: what is kept about the fan's reminders."""
-    parts = [f"{pending} waiting"] if pending else []
+    parts = [tr("{n} waiting", n=pending)] if pending else []
     if settled:
-        earlier = "1 earlier one" if settled == 1 else f"{settled} earlier ones"
-        parts.append(f"{earlier} (sent, cancelled, failed or missed; kept {KEEP_SETTLED.days} days)")
-    return (
-        f"{', '.join(parts)}: each keeps the event, when to DM you and where you asked. "
-        "`/me reminders` lists them."
+        parts.append(
+            tr.plural(
+                settled,
+                "{n} earlier one (sent, cancelled, failed or missed; kept {days} days)",
+                "{n} earlier ones (sent, cancelled, failed or missed; kept {days} days)",
+                days=KEEP_SETTLED.days,
+            )
+        )
+    return tr(
+        "{parts}: each keeps the event, when to DM you and where you asked. `/me reminders` lists them.",
+        parts=", ".join(parts),
     )

@@ -265,6 +265,9 @@ async def test_the_remind_me_flow_is_in_the_clickers_language(
     [embed] = listed.embeds
     assert embed["title"] == "Seus lembretes" and "· 1 dia antes ·" in embed["description"]
     assert [c["label"] for row in listed.components for c in row["components"]] == ["Cancelar 1"]
+    shown = await emulator.slash(guild, fan, "me show")
+    kept = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert kept["Lembretes"].startswith("1 esperando: cada um guarda o evento")
     fan.locale = "en-GB"
     english = await emulator.slash(guild, fan, "me reminders")
     assert (
