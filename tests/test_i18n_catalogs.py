@@ -349,3 +349,43 @@ def test_german_countdown_reads_german() -> None:
     assert "Noch 38 Tage" in (embed.description or "")
     month = countdown_embed(_events()[1], NOW + timedelta(days=1), LONDON, tr=tr)
     assert "Juni 2027" in (month.description or "") and "Juni 2027," not in (month.description or "")
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_trivia_and_reminder_replies_fit_discords_limits(code: str) -> None:
+    from bot.domain.trivia import AskedQuestion, Question, Score, Stats, Tally
+    from bot.render import reminders, reports, trivia
+
+    tr = words(code)
+    long = "Q" * 200
+    question = Question(
+        "k", "kind", long + "?", ("A" * 80, "B" * 80, "C" * 80), 0, "F" * 400, "https://e.org"
+    )
+    asked = AskedQuestion(1, 2, 3, 4, question, NOW, NOW + timedelta(seconds=20), None)
+    score = Score(2, 5, "N" * 100, 1234, 2000, 1500, 12, 40)
+    limit = "caught up to Season 2 and Volume 3"
+    embeds = [
+        trivia.question_embed(asked, limit, tr),
+        trivia.reveal_embed(asked, Tally(1000, 999), tr),
+        trivia.leaderboard_embed([score] * 10, tr),
+    ]
+    assert {embed.title: _embed_problems(embed) for embed in embeds if _embed_problems(embed)} == {}
+    texts = [
+        trivia.right_text(asked, score, tr),
+        trivia.wrong_text(asked, 1, tr),
+        trivia.already_answered_text(asked, 1, tr),
+        trivia.closed_text(asked, tr),
+        trivia.already_open_text(asked, NOW, tr),
+        trivia.no_questions_text(limit, tr),
+        trivia.stats_text(Stats(10, 20, 5, 1, 3, 4, 1, 50), in_server=True, tr=tr),
+        tr(trivia.SERVER_ONLY_TEXT),
+        reports.thanks_text("T" * 100, cut=True, tr=tr),
+        tr(reports.EMPTY_TEXT),
+        reminders.reminders_summary(3, 7, tr),
+        tr(reminders.NO_REMINDERS),
+    ]
+    assert [len(text) for text in texts if len(text) > 2000] == []
+    assert len(tr(reports.FORM_LABEL)) <= 45 and len(tr(reports.FORM_DESCRIPTION)) <= 100
+    assert len(tr(reports.FORM_PLACEHOLDER)) <= 100
+    labels = [tr(label) for label in reminders.LEAD_LABELS.values()] + [reminders.cancel_label(25, tr)]
+    assert all(len(label) <= 80 for label in labels)

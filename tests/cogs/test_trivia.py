@@ -269,3 +269,19 @@ async def test_the_question_and_reveal_follow_the_server_and_verdicts_the_fan(
     assert board.embeds[0]["title"] == "🏆 Quiz-Bestenliste" and "1 Punkt" in board.embeds[0]["description"]
     stats = await emulator.slash(guild, fan, "trivia stats")
     assert stats.ephemeral and "**1 ponto**" in stats.content and "Posição 1 de 2" in stats.content
+
+
+async def test_a_reveal_after_a_restart_still_follows_the_servers_language(
+    emulator: DiscordEmulator, start_bot: StartBot, guild: Guild, fan: User
+) -> None:
+    guild.locale = "fr"
+    clock = FakeClock(NOW)
+    bot = await start_bot(clock=clock)
+    result, _ = await play(emulator, bot, guild, fan)
+    bot = await start_bot(clock=clock)  # no interaction left: the server's locale from the gateway
+    clock.advance(seconds=21)
+    await bot.trivia.reveal_due()
+    message = emulator.find_message(int(result.message["id"]))
+    assert message is not None
+    assert message["embeds"][0]["title"] == "🎲 Quiz : c'est l'heure"
+    assert fields(message["embeds"][0])["Réponses"] == "Personne n'a répondu."
