@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.domain.errors import InvalidOptionError, Text
-from bot.domain.i18n import ENGLISH, Words
+from bot.domain.i18n import CHOICE, ENGLISH, Told, Words
 from bot.domain.model import Production, StoryPoint
 from bot.domain.spoilers import CaughtUpText, SpoilerLimit
 from bot.domain.story import production_name, resolve_production
@@ -81,7 +81,8 @@ def canon_poll(
             catalog, limit, question, titles, hours, what=Text("books"), left_out=len(works) - len(shown)
         )
     if topic not in TOPICS:
-        raise InvalidOptionError("Pick what the poll is about: {topics}.", topics=", ".join(TOPICS.values()))
+        topics = Told(lambda tr: ", ".join(tr.in_context(CHOICE, name) or name for name in TOPICS.values()))
+        raise InvalidOptionError("Pick what the poll is about: {topics}.", topics=topics)
     if not season:
         if topic == "character":
             raise InvalidOptionError("A poll about a character needs a `season`: which season is it about?")
