@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.announcements import Announcement, Kind, State
-from bot.storage.claims import CLAIMABLE, claim_values, claimable, claimant_for
+from bot.storage.claims import claim_row, claim_values, claimant_for, release_row
 from bot.storage.database import Connection, Transaction, joined_transaction, transaction
 
 
@@ -71,30 +71,12 @@ class AnnouncementLog:
             return cursor.rowcount > 0
 
     async def claim(self, announcement: Announcement, now: datetime) -> bool:
-        """Claim a pending row for this process (committed on return): False when it is settled, or another
-        process holds an unexpired claim on it (it is sending it, or died less than LEASE ago)."""
-        async with transaction(self._db) as db:
-            cursor = await db.execute(
-                "UPDATE announcements SET claimed_by = ?, claimed_until = ?"
-                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND state = 'pending' AND " + CLAIMABLE,
-                (
-                    *claim_values(now, self._claimant),
-                    announcement.guild_id,
-                    announcement.event_key,
-                    announcement.kind,
-                    *claimable(now, self._claimant),
-                ),
-            )
-            return cursor.rowcount > 0
+        """Claim a pending row for this process (committed on return; see claims.claim_row)."""
+        return await claim_row(self._db, "announcements", _key(announcement), now, self._claimant)
 
     async def release(self, announcement: Announcement) -> None:
         """Give up this process's claim on a row left pending (to be retried by whichever process is next)."""
-        async with transaction(self._db) as db:
-            await db.execute(
-                "UPDATE announcements SET claimed_until = NULL"
-                " WHERE guild_id = ? AND event_key = ? AND kind = ? AND claimed_by = ?",
-                (announcement.guild_id, announcement.event_key, announcement.kind, self._claimant),
-            )
+        await release_row(self._db, "announcements", _key(announcement), self._claimant)
 
     async def settle(
         self,
@@ -120,3 +102,11 @@ class AnnouncementLog:
                     announcement.kind,
                 ),
             )
+
+
+def _key(announcement: Announcement) -> dict[str, object]:
+    return {
+        "guild_id": announcement.guild_id,
+        "event_key": announcement.event_key,
+        "kind": announcement.kind,
+    }

@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.storage.database import dialect
+from bot.storage.database import dialect, transaction
 
 if TYPE_CHECKING:
     from bot.storage.database import Connection
@@ -50,3 +51,32 @@ def claim_values(now: datetime, claimant: str) -> tuple[str, str]:
 def claimable(now: datetime, claimant: str) -> tuple[str, str]:
     """The parameters of CLAIMABLE, for `claimant`."""
     return stamp(now), claimant
+
+
+def _where(key: Mapping[str, object]) -> str:
+    return " AND ".join(f"{column} = ?" for column in key)
+
+
+async def claim_row(
+    db: Connection, table: str, key: Mapping[str, object], now: datetime, claimant: str
+) -> bool:
+    """Claim the pending row of `table` whose columns equal `key` (committed on return): False when it is
+    settled, or another process holds an unexpired claim on it (it is sending it, or died less than LEASE
+    ago). `table` and the column names are the repository's own constants, never user input."""
+    async with transaction(db) as tx:
+        cursor = await tx.execute(
+            f"UPDATE {table} SET claimed_by = ?, claimed_until = ?"
+            f" WHERE {_where(key)} AND state = 'pending' AND {CLAIMABLE}",
+            (*claim_values(now, claimant), *key.values(), *claimable(now, claimant)),
+        )
+        return cursor.rowcount > 0
+
+
+async def release_row(db: Connection, table: str, key: Mapping[str, object], claimant: str) -> None:
+    """Give up `claimant`'s claim on the row of `table` whose columns equal `key`, left pending (to be
+    retried by whichever process is next)."""
+    async with transaction(db) as tx:
+        await tx.execute(
+            f"UPDATE {table} SET claimed_until = NULL WHERE {_where(key)} AND claimed_by = ?",
+            (*key.values(), claimant),
+        )

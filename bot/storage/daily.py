@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.anniversaries import DailyPost, ReleaseThread
-from bot.storage.claims import CLAIMABLE, claim_values, claimable, claimant_for
+from bot.storage.claims import claim_row, claim_values, claimant_for, release_row
 from bot.storage.database import Connection, Transaction, joined_transaction, transaction
 
 
@@ -73,29 +73,12 @@ class DailyLog:
             return cursor.rowcount > 0
 
     async def claim(self, post: DailyPost, now: datetime) -> bool:
-        """Claim a pending row for this process (committed on return): False when it is settled, or another
-        process holds an unexpired claim on it."""
-        async with transaction(self._db) as db:
-            cursor = await db.execute(
-                "UPDATE daily_posts SET claimed_by = ?, claimed_until = ?"
-                " WHERE guild_id = ? AND day = ? AND state = 'pending' AND " + CLAIMABLE,
-                (
-                    *claim_values(now, self._claimant),
-                    post.guild_id,
-                    post.day.isoformat(),
-                    *claimable(now, self._claimant),
-                ),
-            )
-            return cursor.rowcount > 0
+        """Claim a pending row for this process (committed on return; see claims.claim_row)."""
+        return await claim_row(self._db, "daily_posts", _key(post), now, self._claimant)
 
     async def release(self, post: DailyPost) -> None:
         """Give up this process's claim on a row left pending."""
-        async with transaction(self._db) as db:
-            await db.execute(
-                "UPDATE daily_posts SET claimed_until = NULL"
-                " WHERE guild_id = ? AND day = ? AND claimed_by = ?",
-                (post.guild_id, post.day.isoformat(), self._claimant),
-            )
+        await release_row(self._db, "daily_posts", _key(post), self._claimant)
 
     async def settle(
         self,
@@ -157,3 +140,7 @@ class ReleaseThreadLog:
                 " WHERE guild_id = ? AND event_key = ? AND state = 'pending'",
                 (state, message_id, thread_id, detail, thread.guild_id, thread.event_key),
             )
+
+
+def _key(post: DailyPost) -> dict[str, object]:
+    return {"guild_id": post.guild_id, "day": post.day.isoformat()}
