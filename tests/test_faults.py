@@ -3,6 +3,7 @@ a corrupted dataset source."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 import subprocess
@@ -92,9 +93,10 @@ async def test_locked_database_refuses_writes_privately_and_keeps_reads(
     database = tmp_path / "fandex.sqlite3"
     assert (await emulator.slash(guild, moderator, "config timezone", tz="Europe/London")).ephemeral
 
-    # Another process holding the write lock (waiting, if need be, for a background write of the bot's own).
-    blocker = sqlite3.connect(database, isolation_level=None, timeout=10)
-    blocker.execute("BEGIN EXCLUSIVE")
+    # Another process holding the write lock. Taken in a thread: a background write of the bot's own may be
+    # half done, and it can only finish while the event loop runs.
+    blocker = sqlite3.connect(database, isolation_level=None, timeout=10, check_same_thread=False)
+    await asyncio.to_thread(blocker.execute, "BEGIN EXCLUSIVE")
     try:
         refused = await emulator.slash(guild, moderator, "config timezone", tz="Asia/Tokyo")
         assert refused.ephemeral
